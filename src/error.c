@@ -16,6 +16,8 @@ fg_strerror(int r)
 	case FG_ERR_NOT_FOUND:	return "not found";
 	case FG_ERR_SYSTEM:	return "system error";
 	case FG_ERR_RANGE:	return "number out of range";
+	case FG_ERR_TIMEOUT:	return "no answer in time";
+	case FG_ERR_CLOSED:	return "closed";
 	}
 	return "unknown error";
 }

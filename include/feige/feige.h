@@ -29,6 +29,8 @@
 #define FG_ERR_NOT_FOUND	-8	/* the thing looked for is not there */
 #define FG_ERR_SYSTEM		-9	/* a system call failed; see errno */
 #define FG_ERR_RANGE		-10	/* a number is out of its range */
+#define FG_ERR_TIMEOUT		-11	/* the peer did not answer in time */
+#define FG_ERR_CLOSED		-12	/* the node or connection is closing */
 
 /* Returns a short English text for a status code. */
 const char *fg_strerror(int r);

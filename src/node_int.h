@@ -1,0 +1,131 @@
+/*
+ * node_int: the node's private state, shared by node.c (lifecycle, sockets,
+ * dispatch), presence.c (entry family and host lists) and message.c
+ * (messages, receipts, info). Nothing outside those three includes it.
+ */
+#ifndef FG_NODE_INT_H
+#define FG_NODE_INT_H
+
+#include <sys/queue.h>
+
+#include "buf.h"
+#include "netif.h"
+#include "node.h"
+#include "packet.h"
+#include "pktno.h"
+
+#define FG_SEEN_RING		256	/* recent (sender, pktno) pairs kept for dedupe */
+#define FG_SEALED_SENT_MAX	1024	/* sealed messages we remember for READ events */
+#define FG_ENTRY_REPEAT_MS	5000	/* the second entry round, for lost packets */
+#define FG_GETLIST_AFTER_MS	3000	/* answer list requests only this long after start */
+#define FG_READ_RETRY_MS	750	/* READMSG resend interval */
+#define FG_READ_RETRIES		12
+#define FG_MOVE_AFTER_MS	7000	/* a known host moves address only after this */
+
+/* Our names in one charset, for the header and the entry payload. */
+struct node_names {
+	int		 valid;
+	struct fg_buf	 user, host, nick, group;	/* NUL-terminated */
+};
+
+enum out_kind { OUT_MSG, OUT_READ };
+
+/* One datagram we resend until it is answered. */
+struct outmsg {
+	struct fg_node	*node;
+	enum out_kind	 kind;
+	uint64_t	 id;		/* message id given to the caller */
+	uint32_t	 pktno;
+	uint32_t	 command;
+	struct fg_dest	 to;
+	char		*text;		/* UTF-8 (built when the peer is known) */
+	struct fg_buf	 dgram;
+	unsigned	 left;		/* retransmissions left */
+	unsigned	 interval;
+	int		 probing;	/* waiting for an unknown host to answer */
+	int		 noack;
+	fg_node_send_cb	 cb;
+	void		*arg;
+	uv_timer_t	 timer;
+	TAILQ_ENTRY(outmsg) entry;
+};
+TAILQ_HEAD(outmsg_list, outmsg);
+
+struct seen {
+	uint64_t	pktno;
+	uint64_t	who;		/* hash of (user, host) */
+};
+
+struct sealed_sent {
+	uint64_t	id;
+	uint32_t	pktno;
+	uint32_t	ip;
+};
+
+struct fg_node {
+	uv_loop_t	*loop;
+	fg_node_event_cb cb;
+	void		*cb_arg;
+
+	char		*user, *host, *nick, *group, *away;	/* UTF-8 */
+	struct node_names names[4];	/* by enum fg_charset */
+	enum fg_charset	 legacy;
+	uint32_t	 bind_ip;
+	uint16_t	 port;
+	int		 bound_any;
+	struct fg_targets targets;
+	unsigned	 retry_ms, retries, probe_ms;
+	int		 get_list, getting_list;
+
+	uv_udp_t	 udp;
+	uv_tcp_t	 tcp;		/* file transfer listens here */
+	uv_timer_t	 entry_timer;
+	int		 started, stopping, closing;
+	void		(*stop_done)(struct fg_node *, void *);
+	void		*stop_arg;
+	uint64_t	 start_ms;
+
+	struct fg_peers	*peers;
+	struct fg_pktno	 pktno;
+	uint64_t	 next_id;
+	struct outmsg_list out;
+	struct seen	 seen[FG_SEEN_RING];
+	size_t		 seen_next;
+	struct sealed_sent sealed[FG_SEALED_SENT_MAX];
+	size_t		 sealed_next;
+	struct fg_node_stats stats;
+	fg_node_rx_filter rx_filter;
+	void		*rx_filter_arg;
+	uint8_t		 rxbuf[65536];
+};
+
+/* node.c */
+uint64_t node_now(const struct fg_node *n);
+uint32_t node_next_pktno(struct fg_node *n);
+const struct node_names *node_names_for(struct fg_node *n, enum fg_charset cs);
+int	node_begin(struct fg_node *n, struct fg_buf *b, enum fg_charset cs,
+	    uint32_t pktno, uint32_t cmd, size_t max);
+int	node_sendto(struct fg_node *n, uint32_t ip, uint16_t port,
+	    const void *p, size_t len);
+int	node_send_simple(struct fg_node *n, uint32_t ip, uint16_t port,
+	    const struct fg_peer *p, uint32_t cmd, const char *extra);
+void	node_emit(struct fg_node *n, const struct fg_event *ev);
+void	node_close_handle(struct fg_node *n, uv_handle_t *h, uv_close_cb cb);
+int	node_decode(struct fg_node *n, enum fg_charset cs, struct fg_span in,
+	    char **out);
+size_t	node_max_dgram(const struct fg_peer *p);
+
+/* presence.c */
+int	presence_announce(struct fg_node *n, uint32_t mode);
+void	presence_on_packet(struct fg_node *n, const struct fg_packet *pkt,
+	    uint32_t ip, uint16_t port);
+struct fg_peer *presence_touch(struct fg_node *n, const struct fg_packet *pkt,
+	    uint32_t ip, uint16_t port, int add);
+
+/* message.c */
+void	message_on_packet(struct fg_node *n, const struct fg_packet *pkt,
+	    uint32_t ip, uint16_t port);
+void	message_peer_known(struct fg_node *n, const struct fg_peer *p);
+void	message_cancel_all(struct fg_node *n);
+
+#endif /* FG_NODE_INT_H */

@@ -1,0 +1,717 @@
+/*
+ * Engine tests: several nodes in one process on 127.0.0.2, .3 and .4 (and
+ * raw sockets standing in for legacy peers), each node sending its entry
+ * only to the others' addresses. Traffic stays on loopback.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "feige/feige.h"
+#include "node.h"
+#include "packet.h"
+#include "proto.h"
+
+#define NNODES	3
+#define MAXMSG	64
+
+struct rec {
+	int		 joins, leaves, changes, receipts, reads, infos;
+	int		 nmsg;
+	char		*text[MAXMSG];
+	uint32_t	 cmd[MAXMSG];
+	uint64_t	 pktno[MAXMSG];
+	uint32_t	 ip[MAXMSG];
+	uint16_t	 port[MAXMSG];
+	uint64_t	 read_id;
+	char		 info[256];
+};
+
+struct tnode {
+	struct fg_node	*node;
+	struct rec	 rec;
+	char		 addr[16];
+	char		 user[16];
+	int		 stopped;
+	/* Drop the next n datagrams of this mode. */
+	uint32_t	 drop_mode;
+	int		 drop_left;
+};
+
+struct env {
+	uv_loop_t	 loop;
+	uint16_t	 port;
+	struct tnode	 t[NNODES];
+};
+
+static struct env *E;
+
+/* The event callback: records what each node saw. */
+static void
+event_cb(struct fg_node *n, const struct fg_event *ev, void *arg)
+{
+	struct rec *r = &((struct tnode *)arg)->rec;
+
+	(void)n;
+	switch (ev->type) {
+	case FG_EV_PEER_JOIN:
+		r->joins++;
+		break;
+	case FG_EV_PEER_LEAVE:
+		r->leaves++;
+		break;
+	case FG_EV_PEER_CHANGE:
+		r->changes++;
+		break;
+	case FG_EV_MESSAGE:
+		if (r->nmsg < MAXMSG) {
+			r->text[r->nmsg] = strdup(ev->msg->text);
+			r->cmd[r->nmsg] = ev->msg->command;
+			r->pktno[r->nmsg] = ev->msg->pktno;
+			r->ip[r->nmsg] = ev->msg->ip;
+			r->port[r->nmsg] = ev->msg->port;
+			r->nmsg++;
+		}
+		break;
+	case FG_EV_RECEIPT:
+		r->receipts++;
+		break;
+	case FG_EV_READ:
+		r->reads++;
+		r->read_id = ev->id;
+		break;
+	case FG_EV_INFO:
+		r->infos++;
+		snprintf(r->info, sizeof(r->info), "%s", ev->text);
+		break;
+	}
+}
+
+/* Drops datagrams of the chosen mode, to play a lossy network. */
+static int
+drop_filter(void *arg, const void *p, size_t len, uint32_t ip, uint16_t port)
+{
+	struct tnode *t = arg;
+	struct fg_packet pkt;
+
+	(void)ip;
+	(void)port;
+	if (t->drop_left > 0 && fg_packet_parse(p, len, &pkt) == 0 &&
+	    fg_packet_mode(&pkt) == t->drop_mode) {
+		t->drop_left--;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+stop_timer_cb(uv_timer_t *t)
+{
+	(void)t;
+}
+
+/* Runs the loop until *flag is non-zero or ms pass; returns the flag. */
+static int
+run_until(int (*cond)(void *), void *arg, unsigned ms)
+{
+	uv_timer_t t;
+	uint64_t end;
+	int ok = 0;
+
+	uv_update_time(&E->loop);
+	end = uv_now(&E->loop) + ms;
+	uv_timer_init(&E->loop, &t);
+	while (!(ok = cond(arg)) && uv_now(&E->loop) < end) {
+		uv_timer_start(&t, stop_timer_cb, 10, 0);
+		uv_run(&E->loop, UV_RUN_ONCE);
+	}
+	uv_close((uv_handle_t *)&t, NULL);
+	uv_run(&E->loop, UV_RUN_NOWAIT);
+	return ok;
+}
+
+/* Lets the loop run for ms, whatever happens. */
+static int
+never(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+static void
+settle(unsigned ms)
+{
+	(void)run_until(never, NULL, ms);
+}
+
+/* Makes and starts node i, its entries going to the other nodes' addresses. */
+static int
+start_node(int i)
+{
+	struct tnode *t = &E->t[i];
+	struct fg_node_config cfg;
+	char targets[64] = "", err[256];
+	int j, r;
+
+	for (j = 0; j < NNODES; j++) {
+		if (j == i)
+			continue;
+		if (targets[0] != '\0')
+			strcat(targets, ",");
+		strcat(targets, E->t[j].addr);
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.user = t->user;
+	cfg.host = "testhost";
+	cfg.bind = t->addr;
+	cfg.port = E->port;
+	cfg.broadcast = targets;
+	cfg.broadcast_only = 1;
+	cfg.legacy = FG_CS_GBK;
+	cfg.retry_ms = 150;
+	cfg.retries = 4;
+	cfg.probe_ms = 100;
+	memset(&t->rec, 0, sizeof(t->rec));
+	if ((r = fg_node_new(&E->loop, &cfg, event_cb, t, &t->node, err, sizeof(err))) != 0 ||
+	    (r = fg_node_start(t->node, err, sizeof(err))) != 0) {
+		fprintf(stderr, "node %d: %s\n", i, err);
+		return r;
+	}
+	fg_node_set_rx_filter(t->node, drop_filter, t);
+	t->stopped = 0;
+	return 0;
+}
+
+static void
+stopped_cb(struct fg_node *n, void *arg)
+{
+	(void)n;
+	((struct tnode *)arg)->stopped = 1;
+}
+
+static int
+is_stopped(void *arg)
+{
+	return ((struct tnode *)arg)->stopped;
+}
+
+/* Stops node i and waits for its handles to close. */
+static void
+stop_node(int i)
+{
+	struct tnode *t = &E->t[i];
+	int k;
+
+	if (t->node == NULL)
+		return;
+	fg_node_stop(t->node, stopped_cb, t);
+	assert_true(run_until(is_stopped, t, 2000));
+	fg_node_free(t->node);
+	t->node = NULL;
+	for (k = 0; k < t->rec.nmsg; k++)
+		free(t->rec.text[k]);
+	t->rec.nmsg = 0;
+}
+
+static int
+all_see_all(void *arg)
+{
+	int i, j;
+
+	(void)arg;
+	for (i = 0; i < NNODES; i++)
+		for (j = 0; j < NNODES; j++)
+			if (j != i && fg_peers_find(fg_node_peers(E->t[i].node),
+			    E->t[j].user, "testhost") == NULL)
+				return 0;
+	return 1;
+}
+
+static int
+setup(void **state)
+{
+	int i, tries;
+
+	E = calloc(1, sizeof(*E));
+	uv_loop_init(&E->loop);
+	for (i = 0; i < NNODES; i++) {
+		snprintf(E->t[i].addr, sizeof(E->t[i].addr), "127.0.0.%d", i + 2);
+		snprintf(E->t[i].user, sizeof(E->t[i].user), "user%c", 'a' + i);
+	}
+	/* A port of our own, so parallel test runs do not meet. */
+	for (tries = 0; tries < 20; tries++) {
+		E->port = (uint16_t)(20000 + (getpid() * 7 + tries * 131) % 20000);
+		for (i = 0; i < NNODES; i++)
+			if (start_node(i) != 0)
+				break;
+		if (i == NNODES)
+			break;
+		while (--i >= 0)
+			stop_node(i);
+	}
+	assert_true(tries < 20);
+	assert_true(run_until(all_see_all, NULL, 3000));
+	*state = E;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < NNODES; i++)
+		stop_node(i);
+	uv_run(&E->loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&E->loop), 0);
+	free(E);
+	E = NULL;
+	return 0;
+}
+
+static struct fg_dest
+dest_of(int i)
+{
+	struct fg_dest d;
+
+	inet_pton(AF_INET, E->t[i].addr, &d.ip);
+	d.port = E->port;
+	return d;
+}
+
+struct sendres {
+	int	done;
+	int	status;
+	int	count;
+};
+
+static void
+send_cb(struct fg_node *n, uint64_t id, const struct fg_dest *to, int status,
+    void *arg)
+{
+	struct sendres *s = arg;
+
+	(void)n;
+	(void)id;
+	(void)to;
+	s->count++;
+	s->done = 1;
+	s->status = status;
+}
+
+static int
+send_done(void *arg)
+{
+	return ((struct sendres *)arg)->done;
+}
+
+static int
+has_msgs(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+static void
+test_discovery_one_row_each(void **state)
+{
+	const struct fg_peer *p;
+	int i, n;
+
+	(void)state;
+	(void)has_msgs;
+	/* The 5 s repeat and re-entries must not add rows. */
+	assert_int_equal(fg_node_refresh(E->t[0].node), 0);
+	settle(300);
+	for (i = 0; i < NNODES; i++) {
+		n = 0;
+		for (p = fg_peers_first(fg_node_peers(E->t[i].node)); p != NULL;
+		    p = fg_peers_next(p)) {
+			n++;
+			assert_string_equal(p->host, "testhost");
+			assert_string_not_equal(p->user, E->t[i].user);
+			assert_string_equal(p->nick, p->user);
+			assert_true(p->cs.caputf8);
+		}
+		assert_int_equal(n, NNODES - 1);
+		assert_int_equal(E->t[i].rec.joins, NNODES - 1);
+	}
+}
+
+static void
+test_message_with_ack(void **state)
+{
+	struct sendres s = { 0, -1, 0 };
+	struct fg_dest d = dest_of(1);
+	uint64_t id;
+
+	(void)state;
+	assert_int_equal(fg_node_send(E->t[0].node, &d, 1, "你好, feige: 1", 0,
+	    send_cb, &s, &id), 0);
+	assert_true(id != 0);
+	assert_true(run_until(send_done, &s, 3000));
+	assert_int_equal(s.status, 0);
+	assert_int_equal(E->t[1].rec.nmsg, 1);
+	assert_string_equal(E->t[1].rec.text[0], "你好, feige: 1");
+	assert_true(E->t[1].rec.cmd[0] & FG_OPT_UTF8);
+	assert_int_equal(E->t[0].rec.receipts, 1);
+}
+
+static void
+test_dropped_datagram_recovered(void **state)
+{
+	struct sendres s = { 0, -1, 0 };
+	struct fg_dest d = dest_of(2);
+	struct fg_node_stats st;
+	uint64_t id;
+
+	(void)state;
+	E->t[2].drop_mode = FG_CMD_SENDMSG;
+	E->t[2].drop_left = 2;
+	assert_int_equal(fg_node_send(E->t[0].node, &d, 1, "lost twice", 0,
+	    send_cb, &s, &id), 0);
+	assert_true(run_until(send_done, &s, 3000));
+	assert_int_equal(s.status, 0);
+	assert_int_equal(E->t[2].rec.nmsg, 1);
+	assert_string_equal(E->t[2].rec.text[0], "lost twice");
+	fg_node_stats(E->t[0].node, &st);
+	assert_true(st.retries >= 2);
+}
+
+static void
+test_duplicate_delivered_once(void **state)
+{
+	struct sendres s = { 0, -1, 0 };
+	struct fg_dest d = dest_of(1);
+	struct fg_node_stats st;
+	uint64_t id;
+	int before = E->t[1].rec.nmsg;
+
+	(void)state;
+	/* The acknowledgement is lost: the sender resends, the copy is acked again. */
+	E->t[0].drop_mode = FG_CMD_RECVMSG;
+	E->t[0].drop_left = 1;
+	assert_int_equal(fg_node_send(E->t[0].node, &d, 1, "once", 0, send_cb, &s, &id), 0);
+	assert_true(run_until(send_done, &s, 3000));
+	assert_int_equal(s.status, 0);
+	settle(200);
+	assert_int_equal(E->t[1].rec.nmsg, before + 1);
+	fg_node_stats(E->t[1].node, &st);
+	assert_true(st.duplicates >= 1);
+}
+
+static int
+got_read(void *arg)
+{
+	return ((struct rec *)arg)->reads > 0;
+}
+
+static void
+test_sealed_and_read_receipt(void **state)
+{
+	struct sendres s = { 0, -1, 0 };
+	struct fg_dest d = dest_of(1);
+	struct rec *rb = &E->t[1].rec;
+	uint64_t id;
+	int k;
+
+	(void)state;
+	assert_int_equal(fg_node_send(E->t[0].node, &d, 1, "secret", FG_SEND_SEAL,
+	    send_cb, &s, &id), 0);
+	assert_true(run_until(send_done, &s, 3000));
+	k = rb->nmsg - 1;
+	assert_string_equal(rb->text[k], "secret");
+	assert_true(rb->cmd[k] & FG_OPT_SECRET);
+	assert_true(rb->cmd[k] & FG_OPT_READCHECK);
+	assert_int_equal(E->t[0].rec.reads, 0);
+	/* B opens it: A hears, once, even though B may resend its READMSG. */
+	assert_int_equal(fg_node_open_sealed_at(E->t[1].node, rb->ip[k], rb->port[k],
+	    rb->pktno[k], rb->cmd[k]), 0);
+	assert_true(run_until(got_read, &E->t[0].rec, 3000));
+	assert_int_equal(E->t[0].rec.read_id, id);
+	settle(1000);
+	assert_int_equal(E->t[0].rec.reads, 1);
+}
+
+static int
+got_two(void *arg)
+{
+	return ((struct rec *)arg)->nmsg >= 2;
+}
+
+static void
+test_away_and_auto_reply(void **state)
+{
+	struct sendres s = { 0, -1, 0 };
+	struct fg_dest d = dest_of(2);
+	struct rec *ra = &E->t[0].rec;
+	const struct fg_peer *p;
+	uint64_t id;
+	int base = ra->nmsg, changes = ra->changes;
+
+	(void)state;
+	assert_int_equal(fg_node_set_away(E->t[2].node, "out to lunch"), 0);
+	settle(200);
+	assert_true(ra->changes > changes);
+	p = fg_peers_find(fg_node_peers(E->t[0].node), E->t[2].user, "testhost");
+	assert_non_null(p);
+	assert_true(p->absent);
+	assert_int_equal(fg_node_send(E->t[0].node, &d, 1, "are you there?", 0,
+	    send_cb, &s, &id), 0);
+	assert_true(run_until(send_done, &s, 3000));
+	settle(300);
+	assert_int_equal(ra->nmsg, base + 1);
+	assert_string_equal(ra->text[base], "out to lunch");
+	assert_true(ra->cmd[base] & FG_OPT_AUTORET);
+	/* An auto-reply is never answered: B got nothing back from A. */
+	(void)got_two;
+	assert_int_equal(fg_node_set_away(E->t[2].node, NULL), 0);
+	settle(200);
+	assert_false(p->absent);
+}
+
+static int
+got_info(void *arg)
+{
+	return ((struct rec *)arg)->infos >= 2;
+}
+
+static void
+test_info_queries(void **state)
+{
+	struct fg_dest d = dest_of(1);
+
+	(void)state;
+	E->t[0].rec.infos = 0;
+	assert_int_equal(fg_node_query_info(E->t[0].node, &d), 0);
+	assert_true(run_until(got_info, &E->t[0].rec, 2000));
+}
+
+static void
+test_multicast_to_two(void **state)
+{
+	struct sendres s = { 0, -1, 0 };
+	struct fg_dest d[2] = { dest_of(1), dest_of(2) };
+	int b = E->t[1].rec.nmsg, c = E->t[2].rec.nmsg;
+	uint64_t id;
+	size_t sent;
+
+	(void)state;
+	assert_int_equal(fg_node_send(E->t[0].node, d, 2, "to both", 0, send_cb, &s, &id), 0);
+	assert_true(run_until(send_done, &s, 3000));
+	settle(200);
+	assert_int_equal(s.count, 2);
+	assert_int_equal(E->t[1].rec.nmsg, b + 1);
+	assert_int_equal(E->t[2].rec.nmsg, c + 1);
+	assert_true(E->t[1].rec.cmd[b] & FG_OPT_MULTICAST);
+	assert_int_equal(E->t[1].rec.pktno[b], E->t[2].rec.pktno[c]);
+	/* A message to everyone: no acknowledgements asked for. */
+	assert_int_equal(fg_node_broadcast(E->t[0].node, "hello all", &sent), 0);
+	assert_int_equal(sent, 2);
+	settle(200);
+	assert_string_equal(E->t[1].rec.text[b + 1], "hello all");
+	assert_true(E->t[1].rec.cmd[b + 1] & FG_OPT_BROADCAST);
+	assert_false(E->t[1].rec.cmd[b + 1] & FG_OPT_SENDCHECK);
+}
+
+static int
+c_gone(void *arg)
+{
+	(void)arg;
+	return fg_peers_find(fg_node_peers(E->t[0].node), E->t[2].user, "testhost") == NULL &&
+	    fg_peers_find(fg_node_peers(E->t[1].node), E->t[2].user, "testhost") == NULL;
+}
+
+static void
+test_exit_and_reentry(void **state)
+{
+	int la = E->t[0].rec.leaves;
+
+	(void)state;
+	stop_node(2);
+	assert_true(run_until(c_gone, NULL, 2000));
+	assert_int_equal(E->t[0].rec.leaves, la + 1);
+	assert_int_equal(start_node(2), 0);
+	assert_true(run_until(all_see_all, NULL, 3000));
+}
+
+static void
+test_unknown_host_times_out(void **state)
+{
+	struct sendres s = { 0, -1, 0 };
+	struct fg_dest d;
+	uint64_t id;
+
+	(void)state;
+	inet_pton(AF_INET, "127.0.0.9", &d.ip);
+	d.port = E->port;
+	assert_int_equal(fg_node_send(E->t[0].node, &d, 1, "anyone?", 0, send_cb, &s, &id), 0);
+	assert_true(run_until(send_done, &s, 5000));
+	assert_int_equal(s.status, FG_ERR_TIMEOUT);
+}
+
+/* A raw socket on 127.0.0.5 that speaks like FeiQ: GBK, no UTF-8 options. */
+static int
+legacy_socket(struct sockaddr_in *self)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	memset(self, 0, sizeof(*self));
+	self->sin_family = AF_INET;
+	self->sin_port = htons(E->port);
+	inet_pton(AF_INET, "127.0.0.5", &self->sin_addr);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)self, sizeof(*self)), 0);
+	return fd;
+}
+
+static void
+legacy_send(int fd, int to, const void *p, size_t len)
+{
+	struct sockaddr_in sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(E->port);
+	inet_pton(AF_INET, E->t[to].addr, &sa.sin_addr);
+	assert_true(sendto(fd, p, len, 0, (struct sockaddr *)&sa, sizeof(sa)) == (ssize_t)len);
+}
+
+/* Reads datagrams until one of mode arrives (pumping the loop meanwhile). */
+static ssize_t
+legacy_recv(int fd, uint32_t mode, char *buf, size_t sz, struct fg_packet *pkt)
+{
+	int i;
+	ssize_t n;
+
+	for (i = 0; i < 200; i++) {
+		settle(10);
+		while ((n = recv(fd, buf, sz, MSG_DONTWAIT)) > 0)
+			if (fg_packet_parse(buf, (size_t)n, pkt) == 0 &&
+			    fg_packet_mode(pkt) == mode)
+				return n;
+	}
+	return -1;
+}
+
+static void
+test_cjk_with_gbk_peer(void **state)
+{
+	/* FeiQ-style entry: nick 张三 in GBK, no CAPUTF8OPT. */
+	const char entry[] = "1_lbt6_0#128#001122334455#0#0#0#4001#9:100:zhang:PC03:"
+	    "1:\xd5\xc5\xc8\xfd\0\xb2\xe2\xca\xd4";
+	const char msg[] = "1_lbt6_0#128#001122334455#0#0#0#4001#9:101:zhang:PC03:"
+	    "288:\xc4\xe3\xba\xc3{/font;-16 0 0 0 400 0 0 0 134 0 0 2 32 x 8404992;}";
+	struct sockaddr_in self;
+	struct fg_packet pkt;
+	struct sendres s = { 0, -1, 0 };
+	struct fg_dest d;
+	const struct fg_peer *p;
+	char buf[8192], ack[128];
+	int fd = legacy_socket(&self);
+	int base = E->t[0].rec.nmsg;
+	uint64_t id;
+
+	(void)state;
+	legacy_send(fd, 0, entry, sizeof(entry) - 1);
+	/* The answer to a legacy peer is legacy: no UTF8OPT, GBK names. */
+	assert_true(legacy_recv(fd, FG_CMD_ANSENTRY, buf, sizeof(buf), &pkt) > 0);
+	assert_false(pkt.command & FG_OPT_UTF8);
+	p = fg_peers_find(fg_node_peers(E->t[0].node), "zhang", "PC03");
+	assert_non_null(p);
+	assert_string_equal(p->nick, "张三");
+	assert_string_equal(p->group, "测试");
+	/* Its GBK message arrives as UTF-8 without the font block, and is acked. */
+	legacy_send(fd, 0, msg, sizeof(msg) - 1);
+	assert_true(legacy_recv(fd, FG_CMD_RECVMSG, buf, sizeof(buf), &pkt) > 0);
+	assert_int_equal(fg_span_cstr(pkt.extra, ack, sizeof(ack)), 0);
+	assert_string_equal(ack, "101");
+	assert_int_equal(E->t[0].rec.nmsg, base + 1);
+	assert_string_equal(E->t[0].rec.text[base], "你好");
+	/* Our CJK reply goes out in GBK. */
+	d.ip = self.sin_addr.s_addr;
+	d.port = E->port;
+	assert_int_equal(fg_node_send(E->t[0].node, &d, 1, "收到", 0, send_cb, &s, &id), 0);
+	assert_true(legacy_recv(fd, FG_CMD_SENDMSG, buf, sizeof(buf), &pkt) > 0);
+	assert_false(pkt.command & FG_OPT_UTF8);
+	assert_int_equal(pkt.extra.len, 4);
+	assert_memory_equal(pkt.extra.p, "\xca\xd5\xb5\xbd", 4);
+	snprintf(ack, sizeof(ack), "1_lbt6_0#128#001122334455#0#0#0#4001#9:102:zhang:PC03:33:%llu",
+	    (unsigned long long)pkt.pktno);
+	legacy_send(fd, 0, ack, strlen(ack) + 1);
+	assert_true(run_until(send_done, &s, 2000));
+	assert_int_equal(s.status, 0);
+	close(fd);
+}
+
+static void
+test_malformed_flood_survived(void **state)
+{
+	struct sockaddr_in self;
+	struct fg_node_stats before, after;
+	struct sendres s = { 0, -1, 0 };
+	struct fg_dest d = dest_of(1);
+	char junk[600];
+	int fd = legacy_socket(&self), i, j, sent = 0;
+	uint64_t id;
+
+	(void)state;
+	fg_node_stats(E->t[0].node, &before);
+	srand(7);
+	for (i = 0; i < 5000; i++) {
+		size_t len = (size_t)(rand() % (int)sizeof(junk));
+
+		for (j = 0; j < (int)len; j++)
+			junk[j] = (char)(rand() % 256);
+		if (i % 3 == 0 && len > 12)
+			memcpy(junk, "1:1:u:h:", 8);	/* a header start, then garbage */
+		legacy_send(fd, 0, junk, len);
+		sent++;
+		if (i % 200 == 0)
+			settle(1);
+	}
+	settle(300);
+	fg_node_stats(E->t[0].node, &after);
+	assert_true(after.rx_packets > before.rx_packets);
+	assert_true(after.rx_bad + after.rx_dropped > before.rx_bad + before.rx_dropped);
+	/* Still works. */
+	assert_int_equal(fg_node_send(E->t[0].node, &d, 1, "after the flood", 0,
+	    send_cb, &s, &id), 0);
+	assert_true(run_until(send_done, &s, 3000));
+	assert_int_equal(s.status, 0);
+	assert_true(fg_peers_count(fg_node_peers(E->t[0].node)) < 100);
+	close(fd);
+	(void)sent;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_discovery_one_row_each),
+		cmocka_unit_test(test_message_with_ack),
+		cmocka_unit_test(test_dropped_datagram_recovered),
+		cmocka_unit_test(test_duplicate_delivered_once),
+		cmocka_unit_test(test_sealed_and_read_receipt),
+		cmocka_unit_test(test_away_and_auto_reply),
+		cmocka_unit_test(test_info_queries),
+		cmocka_unit_test(test_multicast_to_two),
+		cmocka_unit_test(test_unknown_host_times_out),
+		cmocka_unit_test(test_cjk_with_gbk_peer),
+		cmocka_unit_test(test_malformed_flood_survived),
+		cmocka_unit_test(test_exit_and_reentry),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
