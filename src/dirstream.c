@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attach.h"
 #include "feige/feige.h"
 
 #define HLEN_DIGITS	8	/* most hex digits accepted in the length */
@@ -93,37 +94,6 @@ header_length(struct fg_span digits, size_t *hlen)
 }
 
 /*
- * Reads the name field into dst, turning each "::" back into ':'. Decoding
- * is greedy, so a name ending in ':' ("a::" + ":") reads back as "a:".
- */
-static int
-get_name(struct fg_buf *b, char *dst)
-{
-	struct fg_span tok;
-	size_t n = 0;
-
-	dst[0] = '\0';
-	for (;;) {
-		if (fg_buf_get_until(b, ':', &tok) != 0)
-			return FG_ERR_FORMAT;
-		if (tok.len > FG_MAX_FILENAME - n)
-			return FG_ERR_LIMIT;
-		if (memchr(tok.p, '\0', tok.len) != NULL)
-			return FG_ERR_FORMAT;
-		memcpy(dst + n, tok.p, tok.len);
-		n += tok.len;
-		if (fg_buf_len(b) == 0 || *fg_buf_ptr(b) != ':')
-			break;
-		(void)fg_buf_consume(b, 1);
-		if (n == FG_MAX_FILENAME)
-			return FG_ERR_LIMIT;
-		dst[n++] = ':';
-	}
-	dst[n] = '\0';
-	return n == 0 ? FG_ERR_FORMAT : 0;
-}
-
-/*
  * Applies one extended attribute field "key=val[,val...]" to e. Empty
  * fields, fields that are not key=val and unknown keys are ignored; a known
  * key must carry a hex value (the first of a list counts).
@@ -190,7 +160,7 @@ fg_dirstream_parse_header(const void *p, size_t len, struct fg_dirent *e)
 		r = FG_ERR_FORMAT;
 		goto out;
 	}
-	if ((r = get_name(&b, e->name)) != 0 ||
+	if ((r = fg_attach_get_name(&b, e->name, sizeof(e->name))) != 0 ||
 	    (r = fg_buf_get_until(&b, ':', &tok)) != 0 ||
 	    (r = fg_span_hex(tok, UINT64_MAX, &e->size)) != 0 ||
 	    (r = fg_buf_get_until(&b, ':', &tok)) != 0 ||
@@ -351,7 +321,6 @@ int
 fg_dirstream_put_header(struct fg_buf *out, const struct fg_dirent *e)
 {
 	struct fg_buf body;
-	const char *s, *c;
 	char pre[HDR_PREFIX + 1];
 	uint8_t *dp;
 	size_t nlen, n;
@@ -367,12 +336,7 @@ fg_dirstream_put_header(struct fg_buf *out, const struct fg_dirent *e)
 		r = FG_ERR_LIMIT;
 		goto out;
 	}
-	for (s = e->name; (c = strchr(s, ':')) != NULL; s = c + 1) {
-		if ((r = fg_buf_put(&body, s, (size_t)(c - s) + 1)) != 0 ||
-		    (r = fg_buf_put_u8(&body, ':')) != 0)
-			goto out;
-	}
-	if ((r = fg_buf_put_str(&body, s)) != 0 ||
+	if ((r = fg_attach_put_name(&body, e->name)) != 0 ||
 	    (r = fg_buf_put_u8(&body, ':')) != 0)
 		goto out;
 	/* The official sender prints the size as "%x%08x" of its two halves. */
