@@ -1,17 +1,66 @@
-/* feige: the command-line entry point. */
+/*
+ * feige: the command-line entry point. Global options come before the
+ * command; each command parses its own.
+ *
+ * Exit codes (also in `feige --help`):
+ *   0  success
+ *   1  other failure
+ *   2  usage error
+ *   3  unknown (or ambiguous) peer
+ *   4  the peer never answered (no acknowledgement)
+ *   5  no daemon could be reached or started, or the port could not be bound
+ */
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "feige/feige.h"
 
 int
 main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("feige %s\n", FEIGE_VERSION);
-		return 0;
+	static const struct option longopts[] = {
+		{ "home",	required_argument, NULL, 'H' },
+		{ "json",	no_argument,	   NULL, 'j' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ "version",	no_argument,	   NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct fg_cmd_ctx ctx;
+	const struct fg_cmd_entry *e;
+	int c;
+
+	memset(&ctx, 0, sizeof(ctx));
+	signal(SIGPIPE, SIG_IGN);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			ctx.home_opt = optarg;
+			break;
+		case 'j':
+			ctx.json = 1;
+			break;
+		case 'h':
+			fg_cmd_print_help(stdout);
+			return FG_EXIT_OK;
+		case 'V':
+			printf("feige %s\n", FEIGE_VERSION);
+			return FG_EXIT_OK;
+		default:
+			return fg_cmd_bad_option(NULL, c, argv);
+		}
 	}
-	printf("feige %s: IP Messenger for Linux\n", FEIGE_VERSION);
-	printf("usage: feige [--version]\n");
-	return 0;
+	if (optind >= argc) {
+		/* No command: help for now (the TUI comes later). */
+		fg_cmd_print_help(stdout);
+		return FG_EXIT_OK;
+	}
+	if ((e = fg_cmd_find(argv[optind])) == NULL)
+		return fg_cmd_usage_error(NULL, "unknown command '%s'",
+		    argv[optind]);
+	ctx.cmd = e;
+	return e->exec(&ctx, argc - optind, argv + optind);
 }

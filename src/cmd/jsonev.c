@@ -1,0 +1,200 @@
+/* jsonev: JSON renderings of peers and node events. */
+#include "jsonev.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "charset.h"
+#include "feige/feige.h"
+
+json_t *
+fg_jsonev_str(const char *s, size_t len)
+{
+	struct fg_buf b;
+	json_t *j;
+
+	if (s == NULL)
+		return json_string("");
+	if (fg_utf8_valid(s, len))
+		return json_stringn(s, len);
+	fg_buf_init(&b, len * 3 + 16);
+	if (fg_charset_to_utf8(FG_CS_UTF8, s, len, &b) != 0) {
+		fg_buf_release(&b);
+		return NULL;
+	}
+	j = json_stringn((const char *)fg_buf_ptr(&b), fg_buf_len(&b));
+	fg_buf_release(&b);
+	return j;
+}
+
+json_t *
+fg_jsonev_cstr(const char *s)
+{
+	if (s == NULL)
+		return json_null();
+	return fg_jsonev_str(s, strlen(s));
+}
+
+void
+fg_jsonev_ip(uint32_t ip, char *buf, size_t len)
+{
+	struct in_addr in;
+
+	in.s_addr = ip;
+	if (inet_ntop(AF_INET, &in, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+}
+
+const char *
+fg_jsonev_encoding(const struct fg_peer *p)
+{
+	int utf8opt = 0;
+
+	if (fg_charset_for_send(&p->cs, &utf8opt) == FG_CS_UTF8)
+		return "utf-8";
+	return fg_charset_name(p->cs.legacy);
+}
+
+int
+fg_jsonev_set(json_t *obj, const char *key, json_t *v)
+{
+	if (v == NULL)
+		return FG_ERR_ALLOC;
+	if (json_object_set_new(obj, key, v) != 0)
+		return FG_ERR_ALLOC;
+	return 0;
+}
+
+json_t *
+fg_jsonev_peer(const struct fg_peer *p)
+{
+	char ip[INET_ADDRSTRLEN];
+	json_t *o;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	fg_jsonev_ip(p->ip, ip, sizeof(ip));
+	if (fg_jsonev_set(o, "index", json_integer(p->id)) != 0 ||
+	    fg_jsonev_set(o, "nick", fg_jsonev_cstr(p->nick ? p->nick : "")) != 0 ||
+	    fg_jsonev_set(o, "group", fg_jsonev_cstr(p->group ? p->group : "")) != 0 ||
+	    fg_jsonev_set(o, "user", fg_jsonev_cstr(p->user ? p->user : "")) != 0 ||
+	    fg_jsonev_set(o, "host", fg_jsonev_cstr(p->host ? p->host : "")) != 0 ||
+	    fg_jsonev_set(o, "address", json_string(ip)) != 0 ||
+	    fg_jsonev_set(o, "port", json_integer(p->port)) != 0 ||
+	    fg_jsonev_set(o, "away", json_boolean(p->absent)) != 0 ||
+	    fg_jsonev_set(o, "version", fg_jsonev_cstr(p->version ?
+	    p->version : "")) != 0 ||
+	    fg_jsonev_set(o, "encoding",
+	    json_string(fg_jsonev_encoding(p))) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The event's name on the wire. */
+static const char *
+event_name(enum fg_event_type t)
+{
+	switch (t) {
+	case FG_EV_PEER_JOIN:	return "peer_join";
+	case FG_EV_PEER_LEAVE:	return "peer_leave";
+	case FG_EV_PEER_CHANGE:	return "peer_change";
+	case FG_EV_MESSAGE:	return "message";
+	case FG_EV_RECEIPT:	return "receipt";
+	case FG_EV_READ:	return "read";
+	case FG_EV_INFO:	return "info";
+	default:		return NULL;	/* not (yet) on the wire */
+	}
+}
+
+/* Adds "address", "port" and "peer" (object or null) to an event. */
+static int
+add_origin(json_t *o, uint32_t ip, uint16_t port, const struct fg_peer *p)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	fg_jsonev_ip(ip, buf, sizeof(buf));
+	if (fg_jsonev_set(o, "address", json_string(buf)) != 0 ||
+	    fg_jsonev_set(o, "port", json_integer(port)) != 0 ||
+	    fg_jsonev_set(o, "peer", p != NULL ? fg_jsonev_peer(p) :
+	    json_null()) != 0)
+		return FG_ERR_ALLOC;
+	return 0;
+}
+
+/* Adds a received message's fields to an event. */
+static int
+add_message(json_t *o, const struct fg_message *m)
+{
+	if (fg_jsonev_set(o, "id", json_integer((json_int_t)m->id)) != 0 ||
+	    fg_jsonev_set(o, "pktno", json_integer((json_int_t)m->pktno)) != 0 ||
+	    fg_jsonev_set(o, "user", fg_jsonev_cstr(m->user ? m->user : "")) != 0 ||
+	    fg_jsonev_set(o, "host", fg_jsonev_cstr(m->host ? m->host : "")) != 0 ||
+	    fg_jsonev_set(o, "text", fg_jsonev_str(m->text, m->text ? m->len : 0)) != 0 ||
+	    fg_jsonev_set(o, "sealed", json_boolean(m->sealed)) != 0 ||
+	    fg_jsonev_set(o, "broadcast", json_boolean(m->broadcast)) != 0 ||
+	    fg_jsonev_set(o, "autoret", json_boolean(m->autoret)) != 0 ||
+	    fg_jsonev_set(o, "multicast", json_boolean(m->multicast)) != 0 ||
+	    fg_jsonev_set(o, "attach", json_boolean(m->attach != NULL)) != 0)
+		return FG_ERR_ALLOC;
+	return add_origin(o, m->ip, m->port, m->peer);
+}
+
+json_t *
+fg_jsonev_event(const struct fg_event *ev)
+{
+	const char *name = event_name(ev->type);
+	json_t *o;
+	int r = FG_ERR_ALLOC;
+
+	if (name == NULL || (o = json_object()) == NULL)
+		return NULL;
+	if (fg_jsonev_set(o, "v", json_integer(FG_PROTO_VERSION)) != 0 ||
+	    fg_jsonev_set(o, "event", json_string(name)) != 0)
+		goto out;
+	switch (ev->type) {
+	case FG_EV_PEER_JOIN:
+	case FG_EV_PEER_LEAVE:
+	case FG_EV_PEER_CHANGE:
+		if (ev->peer == NULL) {
+			r = FG_ERR_INVAL;
+			goto out;
+		}
+		r = fg_jsonev_set(o, "peer", fg_jsonev_peer(ev->peer));
+		break;
+	case FG_EV_MESSAGE:
+		if (ev->msg == NULL) {
+			r = FG_ERR_INVAL;
+			goto out;
+		}
+		r = add_message(o, ev->msg);
+		break;
+	case FG_EV_RECEIPT:
+	case FG_EV_READ:
+		if ((r = fg_jsonev_set(o, "id",
+		    json_integer((json_int_t)ev->id))) == 0)
+			r = add_origin(o, ev->ip, ev->port, ev->peer);
+		break;
+	case FG_EV_INFO:
+		if ((r = fg_jsonev_set(o, "text", fg_jsonev_cstr(ev->text ?
+		    ev->text : ""))) == 0 &&
+		    (r = fg_jsonev_set(o, "absence",
+		    json_boolean(ev->absence))) == 0)
+			r = add_origin(o, ev->ip, ev->port, ev->peer);
+		break;
+	default:
+		r = FG_ERR_INVAL;
+		break;
+	}
+ out:
+	if (r != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}

@@ -1,0 +1,75 @@
+/*
+ * opts: the node options shared by `feige daemon` and the short-lived node
+ * that `send`, `broadcast` and `list` run when no daemon answers. Commands
+ * splice FG_NODE_LONGOPTS into their getopt_long table and hand unknown
+ * option codes to fg_node_opts_apply.
+ */
+#ifndef FG_CMD_OPTS_H
+#define FG_CMD_OPTS_H
+
+#include <stddef.h>
+
+#include "node.h"
+
+/* getopt_long codes of the node options (outside the char range). */
+enum {
+	FG_NOPT_BIND = 0x100,
+	FG_NOPT_PORT,
+	FG_NOPT_BROADCAST,
+	FG_NOPT_BROADCAST_ONLY,
+	FG_NOPT_NICK,
+	FG_NOPT_GROUP,
+	FG_NOPT_USER,
+	FG_NOPT_HOST,
+	FG_NOPT_LEGACY,
+	FG_NOPT_RETRY_MS,
+	FG_NOPT_RETRIES,
+};
+
+#define FG_NODE_LONGOPTS \
+	{ "bind",		required_argument, NULL, FG_NOPT_BIND }, \
+	{ "port",		required_argument, NULL, FG_NOPT_PORT }, \
+	{ "broadcast",		required_argument, NULL, FG_NOPT_BROADCAST }, \
+	{ "broadcast-only",	no_argument,	   NULL, FG_NOPT_BROADCAST_ONLY }, \
+	{ "nick",		required_argument, NULL, FG_NOPT_NICK }, \
+	{ "group",		required_argument, NULL, FG_NOPT_GROUP }, \
+	{ "user",		required_argument, NULL, FG_NOPT_USER }, \
+	{ "host",		required_argument, NULL, FG_NOPT_HOST }, \
+	{ "legacy-charset",	required_argument, NULL, FG_NOPT_LEGACY }, \
+	{ "retry-ms",		required_argument, NULL, FG_NOPT_RETRY_MS }, \
+	{ "retries",		required_argument, NULL, FG_NOPT_RETRIES }
+
+/* Help text for the node options, one per line, indented by two spaces. */
+#define FG_NODE_OPTS_HELP \
+"  --bind A             IPv4 address to bind (default: all)\n" \
+"  --port N             UDP/TCP port (default 2425)\n" \
+"  --broadcast LIST     extra broadcast targets, comma-separated\n" \
+"  --broadcast-only     announce to those targets only\n" \
+"  --nick N             nick name (default: the user name)\n" \
+"  --group G            group name\n" \
+"  --user NAME          login name to announce (default: the system's)\n" \
+"  --host NAME          host name to announce (default: gethostname)\n" \
+"  --legacy-charset CS  charset for peers without UTF-8: gbk, gb18030, cp932\n" \
+"  --retry-ms N         wait N ms for an acknowledgement before resending\n" \
+"  --retries N          resend at most N times\n"
+
+/* Default defaults for retry_ms and retries (the node's own defaults). */
+#define FG_NODE_DEFAULT_RETRY_MS	1000
+#define FG_NODE_DEFAULT_RETRIES		4
+
+struct fg_node_opts {
+	struct fg_node_config	 cfg;	/* strings point into argv */
+};
+
+/* Fills o with the defaults. */
+void	fg_node_opts_init(struct fg_node_opts *o);
+/* Applies option c: 1 when handled, 0 when c is no node option, <0 on a bad value. */
+int	fg_node_opts_apply(struct fg_node_opts *o, int c, const char *arg,
+	    char *err, size_t errlen);
+/* How long the node tries to deliver one message, in ms. */
+unsigned fg_node_opts_send_ms(const struct fg_node_opts *o);
+/* Parses a decimal in [min, max] for option name; fills err on failure. */
+int	fg_opts_number(const char *name, const char *s, unsigned long min,
+	    unsigned long max, unsigned long *v, char *err, size_t errlen);
+
+#endif /* FG_CMD_OPTS_H */

@@ -1,0 +1,1059 @@
+/* rpc: the request handlers shared by the daemon and the short-lived node. */
+#include "rpc.h"
+
+#include <sys/queue.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "feige/feige.h"
+#include "jsonev.h"
+
+/* How often pending `info` waits are checked against their deadline. */
+#define TICK_MS		50
+
+struct rpc_sub {
+	TAILQ_ENTRY(rpc_sub)	 link;
+	fg_rpc_reply_cb		 reply;
+	void			*ctx;
+	int			 dead;	/* forgotten during a fan-out */
+};
+
+enum op_type { OP_SEND = 1, OP_INFO };
+
+struct op_dest {
+	struct fg_dest	 d;
+	char		*label;		/* the PEER string as given */
+	int		 status;
+	int		 done;
+};
+
+struct rpc_op {
+	TAILQ_ENTRY(rpc_op)	 link;
+	struct fg_rpc		*rpc;
+	enum op_type		 type;
+	fg_rpc_reply_cb		 reply;	/* NULL once the client is gone */
+	void			*ctx;
+	json_t			*id;
+	int			 replied;
+	/* OP_SEND */
+	uint64_t		 msg;
+	struct op_dest		*dests;
+	size_t			 ndests, pending;
+	int			 armed;	/* fg_node_send returned */
+	/* OP_INFO */
+	struct fg_dest		 at;
+	char			*label;
+	json_t			*peer;
+	char			*version, *absence;
+	uint64_t		 deadline;
+};
+
+struct sealed_rec {
+	uint64_t	id, pktno;
+	uint32_t	ip, command;
+	uint16_t	port;
+};
+
+TAILQ_HEAD(rpc_subs, rpc_sub);
+TAILQ_HEAD(rpc_ops, rpc_op);
+
+struct fg_rpc {
+	uv_loop_t		*loop;
+	struct fg_node		*node;
+	uv_timer_t		 timer;
+	int			 timer_on, closing;
+	unsigned		 info_ms;
+	unsigned		 fanout;	/* depth of event fan-outs */
+	struct rpc_subs		 subs;
+	struct rpc_ops		 ops;
+	struct sealed_rec	 sealed[FG_RPC_SEALED_MAX];
+	size_t			 nsealed;	/* total ever stored */
+};
+
+typedef void (*handler_fn)(struct fg_rpc *, json_t *, json_t *,
+    fg_rpc_reply_cb, void *);
+
+/* A reply skeleton {"v":1,"id":id,"ok":ok}; NULL when out of memory. */
+static json_t *
+reply_new(json_t *id, int ok)
+{
+	json_t *o;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	if (fg_jsonev_set(o, "v", json_integer(FG_PROTO_VERSION)) != 0 ||
+	    fg_jsonev_set(o, "id", id != NULL ? json_incref(id) :
+	    json_null()) != 0 ||
+	    fg_jsonev_set(o, "ok", json_boolean(ok)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *
+fg_rpc_error(json_t *id, const char *code, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+	json_t *o;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if ((o = reply_new(id, 0)) == NULL)
+		return NULL;
+	if (fg_jsonev_set(o, "code", json_string(code)) != 0 ||
+	    fg_jsonev_set(o, "error", fg_jsonev_cstr(text)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* Hands msg to reply (if any) and drops our reference; 0 or FG_ERR_ALLOC. */
+static int
+answer(fg_rpc_reply_cb reply, void *ctx, json_t *msg)
+{
+	if (msg == NULL)
+		return FG_ERR_ALLOC;
+	if (reply != NULL)
+		reply(ctx, msg);
+	json_decref(msg);
+	return 0;
+}
+
+/* Writes "a.b.c.d:port" for a destination. */
+static void
+dest_str(const struct fg_dest *d, char *buf, size_t len)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	fg_jsonev_ip(d->ip, ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, (unsigned)d->port);
+}
+
+/* ASCII-case-insensitive string equality. */
+static int
+caseeq(const char *a, const char *b)
+{
+	unsigned char x, y;
+
+	for (;; a++, b++) {
+		x = (unsigned char)*a;
+		y = (unsigned char)*b;
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y + 32);
+		if (x != y)
+			return 0;
+		if (x == '\0')
+			return 1;
+	}
+}
+
+/* 1 when s is a non-empty run of ASCII digits. */
+static int
+all_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* Parses "a.b.c.d" or "a.b.c.d:port": 1 when it is an address, -1 when the port is bad. */
+static int
+parse_addr(const char *s, uint16_t defport, struct fg_dest *d)
+{
+	char host[INET_ADDRSTRLEN];
+	const char *colon = strchr(s, ':');
+	struct in_addr in;
+	size_t hlen = colon != NULL ? (size_t)(colon - s) : strlen(s);
+	unsigned long port = defport;
+
+	if (hlen == 0 || hlen >= sizeof(host))
+		return 0;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	if (inet_pton(AF_INET, host, &in) != 1)
+		return 0;
+	if (colon != NULL) {
+		if (!all_digits(colon + 1) || strlen(colon + 1) > 5 ||
+		    (port = strtoul(colon + 1, NULL, 10)) < 1 || port > 65535)
+			return -1;
+	}
+	d->ip = in.s_addr;
+	d->port = (uint16_t)port;
+	return 1;
+}
+
+/* Looks s up as "user@host" (split at the last '@'); returns matches found. */
+static size_t
+match_userhost(const struct fg_peers *t, const char *s,
+    const struct fg_peer **found)
+{
+	const char *at = strrchr(s, '@');
+	const struct fg_peer *p;
+	char *user;
+	size_t n = 0;
+
+	if (at == NULL || at == s || at[1] == '\0')
+		return 0;
+	if ((user = strndup(s, (size_t)(at - s))) == NULL)
+		return 0;
+	for (p = fg_peers_first(t); p != NULL; p = fg_peers_next(p)) {
+		if (caseeq(p->user, user) && caseeq(p->host, at + 1) &&
+		    n++ == 0)
+			*found = p;
+	}
+	free(user);
+	return n;
+}
+
+int
+fg_rpc_resolve(const struct fg_peers *t, uint16_t defport, const char *s,
+    struct fg_dest *dest, const struct fg_peer **peer, char *err,
+    size_t errlen)
+{
+	const struct fg_peer *p, *found = NULL;
+	size_t n = 0, len;
+	unsigned long long idx;
+	int r;
+
+	*peer = NULL;
+	if (s == NULL || *s == '\0') {
+		snprintf(err, errlen, "empty peer name");
+		return FG_RESOLVE_BAD;
+	}
+	if (all_digits(s)) {
+		if (strlen(s) <= 10 && (idx = strtoull(s, NULL, 10)) <= UINT32_MAX &&
+		    (p = fg_peers_find_id(t, (uint32_t)idx)) != NULL) {
+			found = p;
+			goto ok;
+		}
+	} else if ((r = parse_addr(s, defport, dest)) != 0) {
+		if (r < 0) {
+			snprintf(err, errlen, "bad port in '%s' (1 to 65535)", s);
+			return FG_RESOLVE_BAD;
+		}
+		*peer = fg_peers_find_addr(t, dest->ip, dest->port);
+		return FG_RESOLVE_OK;
+	} else if ((n = match_userhost(t, s, &found)) == 1)
+		goto ok;
+	else if (n > 1) {
+		snprintf(err, errlen, "'%s' matches %zu peers", s, n);
+		return FG_RESOLVE_AMBIGUOUS;
+	}
+	/* A nick, exactly. */
+	n = 0;
+	for (p = fg_peers_first(t); p != NULL; p = fg_peers_next(p))
+		if (p->nick != NULL && strcmp(p->nick, s) == 0 && n++ == 0)
+			found = p;
+	if (n == 0) {
+		snprintf(err, errlen, "unknown peer '%s'", s);
+		return FG_RESOLVE_UNKNOWN;
+	}
+	if (n > 1) {
+		len = (size_t)snprintf(err, errlen, "'%s' is the nick of %zu "
+		    "peers; use an index, user@host or address:", s, n);
+		for (p = fg_peers_first(t); p != NULL; p = fg_peers_next(p)) {
+			char ip[INET_ADDRSTRLEN];
+
+			if (p->nick == NULL || strcmp(p->nick, s) != 0)
+				continue;
+			if (len >= errlen)
+				break;
+			fg_jsonev_ip(p->ip, ip, sizeof(ip));
+			len += (size_t)snprintf(err + len, errlen - len,
+			    " %u (%s@%s %s:%u)", (unsigned)p->id, p->user,
+			    p->host, ip, (unsigned)p->port);
+		}
+		return FG_RESOLVE_AMBIGUOUS;
+	}
+ ok:
+	dest->ip = found->ip;
+	dest->port = found->port;
+	*peer = found;
+	return FG_RESOLVE_OK;
+}
+
+/* The reply code for a FG_RESOLVE_ outcome. */
+static const char *
+resolve_code(int r)
+{
+	switch (r) {
+	case FG_RESOLVE_UNKNOWN:	return "unknown_peer";
+	case FG_RESOLVE_AMBIGUOUS:	return "ambiguous_peer";
+	}
+	return "bad_request";
+}
+
+/* The reply code for a node status. */
+static const char *
+status_code(int r)
+{
+	switch (r) {
+	case FG_ERR_LIMIT:	return "too_long";
+	case FG_ERR_CLOSED:	return "closed";
+	case FG_ERR_TIMEOUT:	return "timeout";
+	case FG_ERR_INVAL:
+	case FG_ERR_FORMAT:
+	case FG_ERR_CHARSET:	return "bad_request";
+	}
+	return "internal";
+}
+
+/* Frees an operation (already unlinked). */
+static void
+op_free(struct rpc_op *op)
+{
+	size_t i;
+
+	if (op == NULL)
+		return;
+	for (i = 0; i < op->ndests; i++)
+		free(op->dests[i].label);
+	free(op->dests);
+	free(op->label);
+	free(op->version);
+	free(op->absence);
+	json_decref(op->peer);
+	json_decref(op->id);
+	free(op);
+}
+
+/* Makes an operation owed to (reply, ctx) and links it. */
+static struct rpc_op *
+op_new(struct fg_rpc *rpc, enum op_type type, json_t *id,
+    fg_rpc_reply_cb reply, void *ctx)
+{
+	struct rpc_op *op;
+
+	if ((op = calloc(1, sizeof(*op))) == NULL)
+		return NULL;
+	op->rpc = rpc;
+	op->type = type;
+	op->reply = reply;
+	op->ctx = ctx;
+	op->id = id != NULL ? json_incref(id) : NULL;
+	TAILQ_INSERT_TAIL(&rpc->ops, op, link);
+	return op;
+}
+
+/* Unlinks and frees an operation. */
+static void
+op_done(struct rpc_op *op)
+{
+	TAILQ_REMOVE(&op->rpc->ops, op, link);
+	op_free(op);
+}
+
+/* Replies to a finished send: every destination acknowledged, or which did not. */
+static void
+send_finish(struct rpc_op *op)
+{
+	json_t *acked = NULL, *failed = NULL, *msg = NULL;
+	char addr[64], who[512];
+	size_t i, len = 0;
+	int timeout = 0, closed = 0;
+
+	if (op->replied || op->reply == NULL)
+		goto out;
+	op->replied = 1;
+	if ((acked = json_array()) == NULL || (failed = json_array()) == NULL)
+		goto out;
+	who[0] = '\0';
+	for (i = 0; i < op->ndests; i++) {
+		dest_str(&op->dests[i].d, addr, sizeof(addr));
+		if (op->dests[i].status == 0) {
+			if (json_array_append_new(acked, json_string(addr)) != 0)
+				goto out;
+			continue;
+		}
+		if (op->dests[i].status == FG_ERR_TIMEOUT)
+			timeout = 1;
+		if (op->dests[i].status == FG_ERR_CLOSED)
+			closed = 1;
+		if (json_array_append_new(failed, json_string(addr)) != 0)
+			goto out;
+		if (len < sizeof(who))
+			len += (size_t)snprintf(who + len, sizeof(who) - len,
+			    "%s%s", len ? ", " : "", op->dests[i].label);
+	}
+	if (json_array_size(failed) == 0)
+		msg = reply_new(op->id, 1);
+	else if (timeout)
+		msg = fg_rpc_error(op->id, "timeout",
+		    "no acknowledgement from %s", who);
+	else if (closed)
+		msg = fg_rpc_error(op->id, "closed", "the node stopped before "
+		    "%s acknowledged", who);
+	else
+		msg = fg_rpc_error(op->id, "send_failed",
+		    "sending to %s failed", who);
+	if (msg == NULL ||
+	    fg_jsonev_set(msg, "msg", json_integer((json_int_t)op->msg)) != 0 ||
+	    fg_jsonev_set(msg, "acked", json_incref(acked)) != 0 ||
+	    (json_array_size(failed) > 0 &&
+	    fg_jsonev_set(msg, "failed", json_incref(failed)) != 0)) {
+		json_decref(msg);
+		msg = fg_rpc_error(op->id, "internal", "out of memory");
+	}
+	(void)answer(op->reply, op->ctx, msg);
+ out:
+	json_decref(acked);
+	json_decref(failed);
+	op_done(op);
+}
+
+/* Node callback: one destination of a send acknowledged or gave up. */
+static void
+send_cb(struct fg_node *n, uint64_t id, const struct fg_dest *to, int status,
+    void *arg)
+{
+	struct rpc_op *op = arg;
+	struct op_dest *d = NULL;
+	size_t i;
+
+	(void)n;
+	op->msg = id;
+	for (i = 0; i < op->ndests && d == NULL; i++)
+		if (!op->dests[i].done && to != NULL &&
+		    op->dests[i].d.ip == to->ip && op->dests[i].d.port == to->port)
+			d = &op->dests[i];
+	for (i = 0; i < op->ndests && d == NULL; i++)
+		if (!op->dests[i].done)
+			d = &op->dests[i];
+	if (d == NULL)
+		return;
+	d->done = 1;
+	d->status = status;
+	if (--op->pending == 0 && (op->armed || op->replied))
+		send_finish(op);
+}
+
+/* Copies the "to" field's PEER strings: one string or an array of them. */
+static int
+send_targets(json_t *to, const char **v, size_t *n)
+{
+	size_t i;
+
+	*n = 0;
+	if (json_is_string(to)) {
+		v[(*n)++] = json_string_value(to);
+		return 0;
+	}
+	if (!json_is_array(to) || json_array_size(to) == 0 ||
+	    json_array_size(to) > FG_RPC_MAX_DESTS)
+		return FG_ERR_INVAL;
+	for (i = 0; i < json_array_size(to); i++) {
+		if (!json_is_string(json_array_get(to, i)))
+			return FG_ERR_INVAL;
+		v[(*n)++] = json_string_value(json_array_get(to, i));
+	}
+	return 0;
+}
+
+/* send: resolves every destination, sends, and replies when all are settled. */
+static void
+h_send(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	const char *names[FG_RPC_MAX_DESTS], *labels[FG_RPC_MAX_DESTS];
+	struct fg_dest dests[FG_RPC_MAX_DESTS];
+	json_t *text = json_object_get(req, "text");
+	json_t *seal = json_object_get(req, "seal");
+	const struct fg_peer *peer;
+	struct rpc_op *op = NULL;
+	struct fg_dest d;
+	char err[1024];
+	size_t i, j, n, nd = 0;
+	int r;
+
+	if (send_targets(json_object_get(req, "to"), names, &n) != 0) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "send needs \"to\": a peer or a list of 1 to %d peers",
+		    FG_RPC_MAX_DESTS));
+		return;
+	}
+	if (!json_is_string(text) || (seal != NULL && !json_is_boolean(seal))) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "send needs \"text\" (a string) and takes \"seal\" (a boolean)"));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		r = fg_rpc_resolve(fg_node_peers(rpc->node),
+		    fg_node_port(rpc->node), names[i], &d, &peer, err, sizeof(err));
+		if (r != FG_RESOLVE_OK) {
+			(void)answer(reply, ctx, fg_rpc_error(id,
+			    resolve_code(r), "%s", err));
+			return;
+		}
+		for (j = 0; j < nd; j++)
+			if (dests[j].ip == d.ip && dests[j].port == d.port)
+				break;
+		if (j == nd) {
+			labels[nd] = names[i];
+			dests[nd++] = d;
+		}
+	}
+	if ((op = op_new(rpc, OP_SEND, id, reply, ctx)) == NULL ||
+	    (op->dests = calloc(nd, sizeof(*op->dests))) == NULL)
+		goto oom;
+	op->ndests = op->pending = nd;
+	for (j = 0; j < nd; j++) {
+		op->dests[j].d = dests[j];
+		op->dests[j].status = FG_ERR_TIMEOUT;
+		if ((op->dests[j].label = strdup(labels[j])) == NULL)
+			goto oom;
+	}
+	r = fg_node_send(rpc->node, dests, nd, json_string_value(text),
+	    json_is_true(seal) ? FG_SEND_SEAL : 0, send_cb, op, &op->msg);
+	if (r != 0) {
+		op->replied = 1;
+		(void)answer(reply, ctx, fg_rpc_error(id, status_code(r),
+		    "cannot send: %s", r == FG_ERR_LIMIT ?
+		    "the text is too long for one message" : fg_strerror(r)));
+		/*
+		 * With one destination no callback will come. With several,
+		 * those already queued still call back: the op lives on
+		 * (or until fg_rpc_free) so that they never see freed memory.
+		 */
+		if (op->ndests == 1)
+			op_done(op);
+		return;
+	}
+	op->armed = 1;
+	if (op->pending == 0)
+		send_finish(op);
+	return;
+ oom:
+	if (op != NULL)
+		op_done(op);
+	(void)answer(reply, ctx, fg_rpc_error(id, "internal", "out of memory"));
+}
+
+/* list: every peer in index order. */
+static void
+h_list(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	const struct fg_peer *p;
+	json_t *msg, *arr;
+
+	(void)req;
+	if ((msg = reply_new(id, 1)) == NULL || (arr = json_array()) == NULL ||
+	    json_object_set_new(msg, "peers", arr) != 0)
+		goto oom;
+	for (p = fg_peers_first(fg_node_peers(rpc->node)); p != NULL;
+	    p = fg_peers_next(p))
+		if (json_array_append_new(arr, fg_jsonev_peer(p)) != 0)
+			goto oom;
+	(void)answer(reply, ctx, msg);
+	return;
+ oom:
+	json_decref(msg);
+	(void)answer(reply, ctx, fg_rpc_error(id, "internal", "out of memory"));
+}
+
+/* status: our own names and state. */
+static void
+h_status(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	struct fg_node *n = rpc->node;
+	const char *away = fg_node_away(n);
+	struct fg_node_stats st;
+	json_t *msg;
+
+	(void)req;
+	fg_node_stats(n, &st);
+	if ((msg = reply_new(id, 1)) == NULL ||
+	    fg_jsonev_set(msg, "stats", json_pack("{s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I, s:I}", "rx_packets", (json_int_t)st.rx_packets,
+	    "rx_bad", (json_int_t)st.rx_bad, "rx_dropped",
+	    (json_int_t)st.rx_dropped, "tx_packets", (json_int_t)st.tx_packets,
+	    "tx_errors", (json_int_t)st.tx_errors, "retries",
+	    (json_int_t)st.retries, "duplicates", (json_int_t)st.duplicates,
+	    "peers_refused", (json_int_t)st.peers_refused)) != 0 ||
+	    fg_jsonev_set(msg, "user", fg_jsonev_cstr(fg_node_user(n))) != 0 ||
+	    fg_jsonev_set(msg, "host", fg_jsonev_cstr(fg_node_host(n))) != 0 ||
+	    fg_jsonev_set(msg, "nick", fg_jsonev_cstr(fg_node_nick(n))) != 0 ||
+	    fg_jsonev_set(msg, "group", fg_jsonev_cstr(fg_node_group(n) ?
+	    fg_node_group(n) : "")) != 0 ||
+	    fg_jsonev_set(msg, "port", json_integer(fg_node_port(n))) != 0 ||
+	    fg_jsonev_set(msg, "away", json_boolean(away != NULL)) != 0 ||
+	    fg_jsonev_set(msg, "away_text", fg_jsonev_cstr(away)) != 0 ||
+	    fg_jsonev_set(msg, "peers",
+	    json_integer((json_int_t)fg_peers_count(fg_node_peers(n)))) != 0 ||
+	    fg_jsonev_set(msg, "version", json_string(FEIGE_VERSION)) != 0 ||
+	    fg_jsonev_set(msg, "pid", json_integer((json_int_t)getpid())) != 0) {
+		json_decref(msg);
+		msg = fg_rpc_error(id, "internal", "out of memory");
+	}
+	(void)answer(reply, ctx, msg);
+}
+
+/* Replies ok (nothing else) or with the node's error. */
+static void
+simple_reply(json_t *id, int r, const char *what, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	if (r == 0)
+		(void)answer(reply, ctx, reply_new(id, 1));
+	else
+		(void)answer(reply, ctx, fg_rpc_error(id, status_code(r),
+		    "%s failed: %s", what, fg_strerror(r)));
+}
+
+/* broadcast: text to every known peer, unacknowledged. */
+static void
+h_broadcast(struct fg_rpc *rpc, json_t *req, json_t *id,
+    fg_rpc_reply_cb reply, void *ctx)
+{
+	json_t *text = json_object_get(req, "text"), *msg;
+	size_t sent = 0;
+	int r;
+
+	if (!json_is_string(text)) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "broadcast needs \"text\" (a string)"));
+		return;
+	}
+	if ((r = fg_node_broadcast(rpc->node, json_string_value(text),
+	    &sent)) != 0) {
+		simple_reply(id, r, "broadcast", reply, ctx);
+		return;
+	}
+	if ((msg = reply_new(id, 1)) == NULL ||
+	    fg_jsonev_set(msg, "sent", json_integer((json_int_t)sent)) != 0) {
+		json_decref(msg);
+		msg = fg_rpc_error(id, "internal", "out of memory");
+	}
+	(void)answer(reply, ctx, msg);
+}
+
+/* away: sets the away state with the given or the default text. */
+static void
+h_away(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	json_t *text = json_object_get(req, "text");
+
+	if (text != NULL && !json_is_string(text) && !json_is_null(text)) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "\"text\" must be a string"));
+		return;
+	}
+	simple_reply(id, fg_node_set_away(rpc->node, json_is_string(text) ?
+	    json_string_value(text) : FG_RPC_AWAY_TEXT), "away", reply, ctx);
+}
+
+/* back: clears the away state. */
+static void
+h_back(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	(void)req;
+	simple_reply(id, fg_node_set_away(rpc->node, NULL), "back", reply, ctx);
+}
+
+/* refresh: announces us again, which makes peers answer. */
+static void
+h_refresh(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	(void)req;
+	simple_reply(id, fg_node_refresh(rpc->node), "refresh", reply, ctx);
+}
+
+/* read: opens a remembered sealed message (sends the read receipt). */
+static void
+h_read(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	json_t *m = json_object_get(req, "msg"), *msg;
+	const struct sealed_rec *s = NULL;
+	json_int_t want;
+	size_t i;
+	int r;
+
+	if (!json_is_integer(m) || (want = json_integer_value(m)) < 1) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "read needs \"msg\" (a message id)"));
+		return;
+	}
+	for (i = 0; i < FG_RPC_SEALED_MAX && i < rpc->nsealed; i++)
+		if (rpc->sealed[i].id == (uint64_t)want)
+			s = &rpc->sealed[i];
+	if (s == NULL) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "unknown_message",
+		    "no sealed message %lld (the last %d are remembered)",
+		    (long long)want, FG_RPC_SEALED_MAX));
+		return;
+	}
+	if ((r = fg_node_open_sealed_at(rpc->node, s->ip, s->port, s->pktno,
+	    s->command)) != 0) {
+		simple_reply(id, r, "read", reply, ctx);
+		return;
+	}
+	if ((msg = reply_new(id, 1)) == NULL ||
+	    fg_jsonev_set(msg, "msg", json_integer(want)) != 0) {
+		json_decref(msg);
+		msg = fg_rpc_error(id, "internal", "out of memory");
+	}
+	(void)answer(reply, ctx, msg);
+}
+
+/* Replies to a finished info wait with what arrived. */
+static void
+info_finish(struct rpc_op *op)
+{
+	char ip[INET_ADDRSTRLEN];
+	json_t *msg;
+
+	if (op->replied || op->reply == NULL)
+		goto out;
+	op->replied = 1;
+	if (op->version == NULL && op->absence == NULL) {
+		(void)answer(op->reply, op->ctx, fg_rpc_error(op->id, "timeout",
+		    "no answer from %s", op->label));
+		goto out;
+	}
+	fg_jsonev_ip(op->at.ip, ip, sizeof(ip));
+	if ((msg = reply_new(op->id, 1)) == NULL ||
+	    fg_jsonev_set(msg, "peer", op->peer != NULL ?
+	    json_incref(op->peer) : json_null()) != 0 ||
+	    fg_jsonev_set(msg, "address", json_string(ip)) != 0 ||
+	    fg_jsonev_set(msg, "port", json_integer(op->at.port)) != 0 ||
+	    fg_jsonev_set(msg, "version", fg_jsonev_cstr(op->version)) != 0 ||
+	    fg_jsonev_set(msg, "absence", fg_jsonev_cstr(op->absence)) != 0) {
+		json_decref(msg);
+		msg = fg_rpc_error(op->id, "internal", "out of memory");
+	}
+	(void)answer(op->reply, op->ctx, msg);
+ out:
+	op_done(op);
+}
+
+/* 1 while some info wait is pending. */
+static int
+info_waiting(const struct fg_rpc *rpc)
+{
+	const struct rpc_op *op;
+
+	TAILQ_FOREACH(op, &rpc->ops, link)
+		if (op->type == OP_INFO)
+			return 1;
+	return 0;
+}
+
+/* Timer: ends the info waits whose time is up. */
+static void
+tick_cb(uv_timer_t *t)
+{
+	struct fg_rpc *rpc = t->data;
+	struct rpc_op *op, *next;
+	uint64_t now = uv_now(rpc->loop);
+
+	for (op = TAILQ_FIRST(&rpc->ops); op != NULL; op = next) {
+		next = TAILQ_NEXT(op, link);
+		if (op->type == OP_INFO && now >= op->deadline)
+			info_finish(op);
+	}
+	if (!info_waiting(rpc) && rpc->timer_on) {
+		uv_timer_stop(&rpc->timer);
+		rpc->timer_on = 0;
+	}
+}
+
+/* info: asks a host for its version and absence text, and waits for them. */
+static void
+h_info(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	json_t *name = json_object_get(req, "peer");
+	const struct fg_peer *peer;
+	struct rpc_op *op;
+	struct fg_dest d;
+	char err[1024];
+	int r;
+
+	if (!json_is_string(name)) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "info needs \"peer\" (a string)"));
+		return;
+	}
+	if ((r = fg_rpc_resolve(fg_node_peers(rpc->node), fg_node_port(rpc->node),
+	    json_string_value(name), &d, &peer, err, sizeof(err))) != 0) {
+		(void)answer(reply, ctx, fg_rpc_error(id, resolve_code(r), "%s",
+		    err));
+		return;
+	}
+	if ((r = fg_node_query_info(rpc->node, &d)) != 0) {
+		simple_reply(id, r, "info", reply, ctx);
+		return;
+	}
+	if ((op = op_new(rpc, OP_INFO, id, reply, ctx)) == NULL ||
+	    (op->label = strdup(json_string_value(name))) == NULL ||
+	    (peer != NULL && (op->peer = fg_jsonev_peer(peer)) == NULL)) {
+		if (op != NULL)
+			op_done(op);
+		(void)answer(reply, ctx, fg_rpc_error(id, "internal",
+		    "out of memory"));
+		return;
+	}
+	op->at = d;
+	op->deadline = uv_now(rpc->loop) + rpc->info_ms;
+	if (!rpc->timer_on && !rpc->closing) {
+		uv_timer_start(&rpc->timer, tick_cb, TICK_MS, TICK_MS);
+		rpc->timer_on = 1;
+	}
+}
+
+/* watch: subscribes ctx to every event. */
+static void
+h_watch(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	struct rpc_sub *s;
+
+	(void)req;
+	if (fg_rpc_watching(rpc, ctx)) {
+		(void)answer(reply, ctx, reply_new(id, 1));
+		return;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "internal",
+		    "out of memory"));
+		return;
+	}
+	s->reply = reply;
+	s->ctx = ctx;
+	(void)answer(reply, ctx, reply_new(id, 1));
+	TAILQ_INSERT_TAIL(&rpc->subs, s, link);
+}
+
+static const struct {
+	const char	*name;
+	handler_fn	 fn;
+} handlers[] = {
+	{ "status",	h_status },
+	{ "list",	h_list },
+	{ "send",	h_send },
+	{ "broadcast",	h_broadcast },
+	{ "away",	h_away },
+	{ "back",	h_back },
+	{ "refresh",	h_refresh },
+	{ "info",	h_info },
+	{ "read",	h_read },
+	{ "watch",	h_watch },
+};
+
+struct fg_rpc *
+fg_rpc_new(uv_loop_t *loop, unsigned info_ms)
+{
+	struct fg_rpc *rpc;
+
+	if ((rpc = calloc(1, sizeof(*rpc))) == NULL)
+		return NULL;
+	rpc->loop = loop;
+	rpc->info_ms = info_ms;
+	TAILQ_INIT(&rpc->subs);
+	TAILQ_INIT(&rpc->ops);
+	uv_timer_init(loop, &rpc->timer);
+	rpc->timer.data = rpc;
+	return rpc;
+}
+
+void
+fg_rpc_set_node(struct fg_rpc *rpc, struct fg_node *node)
+{
+	rpc->node = node;
+}
+
+int
+fg_rpc_handle(struct fg_rpc *rpc, json_t *req, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	json_t *id, *v, *cmd;
+	const char *name;
+	size_t i;
+
+	if (!json_is_object(req))
+		return answer(reply, ctx, fg_rpc_error(NULL, "bad_request",
+		    "a request must be a JSON object"));
+	id = json_object_get(req, "id");
+	v = json_object_get(req, "v");
+	if (!json_is_integer(v) || json_integer_value(v) != FG_PROTO_VERSION)
+		return answer(reply, ctx, fg_rpc_error(id, "bad_version",
+		    "unsupported protocol version; this side speaks "
+		    "{\"v\":%d}", FG_PROTO_VERSION));
+	if (!json_is_string((cmd = json_object_get(req, "cmd"))))
+		return answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "a request needs \"cmd\" (a string)"));
+	name = json_string_value(cmd);
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (strcmp(handlers[i].name, name) == 0)
+			break;
+	if (i == sizeof(handlers) / sizeof(handlers[0]))
+		return answer(reply, ctx, fg_rpc_error(id, "unknown_command",
+		    "unknown command '%s'", name));
+	if (rpc->closing)
+		return answer(reply, ctx, fg_rpc_error(id, "closed",
+		    "the node is shutting down"));
+	if (rpc->node == NULL)
+		return answer(reply, ctx, fg_rpc_error(id, "internal",
+		    "no node"));
+	handlers[i].fn(rpc, req, id, reply, ctx);
+	return 0;
+}
+
+/* Remembers a received sealed message for `read`. */
+static void
+remember_sealed(struct fg_rpc *rpc, const struct fg_message *m)
+{
+	struct sealed_rec *s = &rpc->sealed[rpc->nsealed % FG_RPC_SEALED_MAX];
+
+	s->id = m->id;
+	s->pktno = m->pktno;
+	s->ip = m->ip;
+	s->port = m->port;
+	s->command = m->command;
+	rpc->nsealed++;
+}
+
+/* Records an INFO answer in the waits for that host. */
+static void
+info_event(struct fg_rpc *rpc, const struct fg_event *ev)
+{
+	struct rpc_op *op, *next;
+	char **field;
+
+	for (op = TAILQ_FIRST(&rpc->ops); op != NULL; op = next) {
+		next = TAILQ_NEXT(op, link);
+		if (op->type != OP_INFO || op->at.ip != ev->ip ||
+		    op->at.port != ev->port)
+			continue;
+		field = ev->absence ? &op->absence : &op->version;
+		if (*field == NULL)
+			*field = strdup(ev->text != NULL ? ev->text : "");
+		if (op->version != NULL && op->absence != NULL)
+			info_finish(op);
+	}
+}
+
+/* Removes the subscriptions marked dead. */
+static void
+sweep_subs(struct fg_rpc *rpc)
+{
+	struct rpc_sub *s, *next;
+
+	for (s = TAILQ_FIRST(&rpc->subs); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, link);
+		if (s->dead) {
+			TAILQ_REMOVE(&rpc->subs, s, link);
+			free(s);
+		}
+	}
+}
+
+void
+fg_rpc_event(struct fg_rpc *rpc, const struct fg_event *ev)
+{
+	struct rpc_sub *s;
+	json_t *j;
+
+	if (ev->type == FG_EV_MESSAGE && ev->msg != NULL && ev->msg->sealed)
+		remember_sealed(rpc, ev->msg);
+	if (ev->type == FG_EV_INFO)
+		info_event(rpc, ev);
+	if (TAILQ_EMPTY(&rpc->subs) || (j = fg_jsonev_event(ev)) == NULL)
+		return;
+	rpc->fanout++;
+	TAILQ_FOREACH(s, &rpc->subs, link)
+		if (!s->dead)
+			s->reply(s->ctx, j);
+	if (--rpc->fanout == 0)
+		sweep_subs(rpc);
+	json_decref(j);
+}
+
+void
+fg_rpc_forget(struct fg_rpc *rpc, const void *ctx)
+{
+	struct rpc_op *op;
+	struct rpc_sub *s;
+
+	TAILQ_FOREACH(op, &rpc->ops, link)
+		if (op->ctx == ctx) {
+			op->reply = NULL;
+			op->ctx = NULL;
+		}
+	TAILQ_FOREACH(s, &rpc->subs, link)
+		if (s->ctx == ctx)
+			s->dead = 1;
+	if (rpc->fanout == 0)
+		sweep_subs(rpc);
+}
+
+size_t
+fg_rpc_pending(const struct fg_rpc *rpc, const void *ctx)
+{
+	const struct rpc_op *op;
+	size_t n = 0;
+
+	TAILQ_FOREACH(op, &rpc->ops, link)
+		if (op->ctx == ctx && op->reply != NULL && !op->replied)
+			n++;
+	return n;
+}
+
+int
+fg_rpc_watching(const struct fg_rpc *rpc, const void *ctx)
+{
+	const struct rpc_sub *s;
+
+	TAILQ_FOREACH(s, &rpc->subs, link)
+		if (s->ctx == ctx && !s->dead)
+			return 1;
+	return 0;
+}
+
+void
+fg_rpc_close(struct fg_rpc *rpc)
+{
+	if (rpc == NULL || rpc->closing)
+		return;
+	rpc->closing = 1;
+	rpc->timer_on = 0;
+	uv_close((uv_handle_t *)&rpc->timer, NULL);
+}
+
+void
+fg_rpc_free(struct fg_rpc *rpc)
+{
+	struct rpc_op *op;
+	struct rpc_sub *s;
+
+	if (rpc == NULL)
+		return;
+	while ((op = TAILQ_FIRST(&rpc->ops)) != NULL)
+		op_done(op);
+	while ((s = TAILQ_FIRST(&rpc->subs)) != NULL) {
+		TAILQ_REMOVE(&rpc->subs, s, link);
+		free(s);
+	}
+	free(rpc);
+}
