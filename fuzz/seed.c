@@ -58,6 +58,17 @@ static const struct sample charset_extra[] = {
 	S("\x04\xe5\xbc\xa0\xe4\xb8\x89"),
 };
 
+static const struct sample fsafe_extra[] = {
+	S(".."), S("/etc/passwd"), S("..\\..\\x"), S("\x1b[31mred"),
+	S("\xe6\x8a\xa5\xe5\x91\x8a.txt"), S("\xe2\x80\xaeevil.exe"), S("\xff\xfe"),
+};
+
+/* GETPUBKEY/ANSPUBKEY extras and an encrypted SENDMSG extra. */
+static const struct sample crypto_extra[] = {
+	S("21003"), S("41900004:10001-c0010203"),
+	S("41900004:AAAA:/4I9qRkALGsNm/7kuNGnBw==:AAAA"),
+};
+
 static int
 write_seed(const char *dir, const char *name, const void *p, size_t n)
 {
@@ -139,6 +150,12 @@ main(int argc, char **argv)
 	} else if (strcmp(argv[1], "charset") == 0) {
 		r = write_samples(dir, "extra", charset_extra,
 		    sizeof(charset_extra) / sizeof(charset_extra[0]));
+	} else if (strcmp(argv[1], "fsafe") == 0) {
+		r = write_samples(dir, "extra", fsafe_extra,
+		    sizeof(fsafe_extra) / sizeof(fsafe_extra[0]));
+	} else if (strcmp(argv[1], "crypto") == 0) {
+		r = write_samples(dir, "extra", crypto_extra,
+		    sizeof(crypto_extra) / sizeof(crypto_extra[0]));
 	} else {
 		fprintf(stderr, "seed: unknown target %s\n", argv[1]);
 		return 2;

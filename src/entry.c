@@ -43,6 +43,9 @@ parse_ext(struct fg_span s, struct fg_entry *e)
 		} else if (memcmp(line.p, "VS", 2) == 0) {
 			e->vs = v;
 			e->has_vs = 1;
+		} else if (memcmp(line.p, "FG", 2) == 0) {
+			e->fg = v;
+			e->has_fg = 1;
 		}
 	}
 }
@@ -96,7 +99,7 @@ fg_entry_put(struct fg_buf *out, const struct fg_entry_out *eo)
 	    (r = fg_buf_put_u8(out, '\0')) != 0 ||
 	    (r = fg_buf_put_str(out, group)) != 0)
 		return r;
-	if (eo->un == NULL && eo->vs == NULL)
+	if (eo->un == NULL && eo->vs == NULL && eo->fg == NULL)
 		return fg_buf_put_u8(out, '\0');
 	if ((r = fg_buf_put_u8(out, '\0')) != 0)
 		return r;
@@ -106,5 +109,7 @@ fg_entry_put(struct fg_buf *out, const struct fg_entry_out *eo)
 	    (r = put_line(out, "NN", eo->nn != NULL ? eo->nn : "")) != 0 ||
 	    (r = put_line(out, "GN", eo->gn != NULL ? eo->gn : "")) != 0))
 		return r;
-	return put_line(out, "VS", eo->vs);
+	if ((r = put_line(out, "VS", eo->vs)) != 0)
+		return r;
+	return put_line(out, "FG", eo->fg);
 }

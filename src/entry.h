@@ -15,7 +15,8 @@ struct fg_entry {
 	struct fg_span	group;		/* section 1, may be empty */
 	int		has_ext;	/* the UTF-8 "\n" section was present */
 	struct fg_span	un, hn, nn, gn, vs; /* its values (UTF-8) */
-	int		has_un, has_hn, has_nn, has_gn, has_vs;
+	struct fg_span	fg;		/* our own "FG:" line: a feige node's version */
+	int		has_un, has_hn, has_nn, has_gn, has_vs, has_fg;
 	struct fg_span	icon;		/* iptux section 2 */
 	struct fg_span	charset;	/* iptux section 3, e.g. "utf-8" */
 };
@@ -30,6 +31,7 @@ struct fg_entry_out {
 	/* The UTF-8 section; left out when un is NULL. */
 	const char	*un, *hn, *nn, *gn;
 	const char	*vs;	/* optional "VS:" line */
+	const char	*fg;	/* optional "FG:" line (feige's version) */
 };
 
 /* Appends the entry payload (the extra and its sections) to out. */

@@ -49,6 +49,17 @@ seen_before(struct fg_node *n, uint64_t who, uint64_t pktno)
 	return 0;
 }
 
+void
+message_forget_sender(struct fg_node *n, const char *user, const char *host)
+{
+	uint64_t who = who_hash(user, host);
+	size_t i;
+
+	for (i = 0; i < FG_SEEN_RING; i++)
+		if (n->seen[i].who == who)
+			n->seen[i].who = n->seen[i].pktno = 0;
+}
+
 /* Frees an outgoing message once its timer handle is closed. */
 static void
 out_closed_cb(uv_handle_t *h)
@@ -58,6 +69,7 @@ out_closed_cb(uv_handle_t *h)
 
 	fg_buf_release(&o->dgram);
 	free(o->text);
+	free(o->attach);
 	free(o);
 	if (--n->closing == 0 && n->stopping && n->stop_done != NULL)
 		n->stop_done(n, n->stop_arg);
@@ -85,6 +97,29 @@ out_finish(struct fg_node *n, struct outmsg *o, int status)
 	node_close_handle(n, (uv_handle_t *)&o->timer, out_closed_cb);
 }
 
+/* Appends o's attachment list with every name converted to cs. */
+static int
+put_attach_list(const struct outmsg *o, enum fg_charset cs, struct fg_buf *b)
+{
+	struct fg_attach a;
+	struct fg_buf name;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < o->nattach && r == 0; i++) {
+		a = o->attach[i];
+		fg_buf_init(&name, FG_MAX_FILENAME);
+		if ((r = fg_charset_from_utf8(cs, o->attach[i].name,
+		    strlen(o->attach[i].name), &name)) == 0 &&
+		    (r = fg_buf_terminate(&name)) == 0) {
+			memcpy(a.name, fg_buf_ptr(&name), fg_buf_len(&name) + 1);
+			r = fg_attach_put(b, &a);
+		}
+		fg_buf_release(&name);
+	}
+	return r;
+}
+
 /* Builds the SENDMSG datagram for o in the charset its peer reads. */
 static int
 out_build(struct fg_node *n, struct outmsg *o)
@@ -99,11 +134,18 @@ out_build(struct fg_node *n, struct outmsg *o)
 	cs = fg_charset_for_send(p != NULL ? &p->cs : &def, &utf8opt);
 	if (utf8opt)
 		cmd |= FG_OPT_UTF8 | FG_OPT_CAPUTF8;
+	if (o->nattach > 0)
+		cmd |= FG_OPT_FILEATTACH;
 	fg_buf_release(&o->dgram);
 	if ((r = node_begin(n, &o->dgram, cs, o->pktno, cmd, node_max_dgram(p))) != 0 ||
 	    (r = fg_charset_from_utf8(cs, o->text, strlen(o->text), &o->dgram)) != 0 ||
 	    (r = fg_buf_put_u8(&o->dgram, '\0')) != 0)
 		return r;
+	if (o->nattach > 0) {
+		if ((r = put_attach_list(o, cs, &o->dgram)) != 0 ||
+		    (r = fg_buf_put_u8(&o->dgram, '\0')) != 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -190,13 +232,17 @@ probe(struct fg_node *n, const struct fg_dest *to)
 	}
 }
 
-int
-fg_node_send(struct fg_node *n, const struct fg_dest *to, size_t nto,
-    const char *text, unsigned flags, fg_node_send_cb cb, void *arg,
-    uint64_t *id)
+/*
+ * Sends text (and, when attach is set, an attachment list) to each
+ * destination under one packet number.
+ */
+static int
+send_common(struct fg_node *n, const struct fg_dest *to, size_t nto,
+    const char *text, unsigned flags, const struct fg_attach *attach,
+    size_t nattach, uint32_t pktno, fg_node_send_cb cb, void *arg, uint64_t *id)
 {
 	struct outmsg *o;
-	uint32_t cmd = FG_CMD_SENDMSG, pktno;
+	uint32_t cmd = FG_CMD_SENDMSG;
 	size_t i, len = strlen(text);
 
 	*id = 0;
@@ -212,7 +258,6 @@ fg_node_send(struct fg_node *n, const struct fg_dest *to, size_t nto,
 		cmd |= FG_OPT_SECRET | FG_OPT_READCHECK;
 	if (nto > 1)
 		cmd |= FG_OPT_MULTICAST;
-	pktno = node_next_pktno(n);
 	*id = n->next_id++;
 	for (i = 0; i < nto; i++) {
 		if ((o = out_new(n, OUT_MSG, &to[i])) == NULL)
@@ -225,7 +270,11 @@ fg_node_send(struct fg_node *n, const struct fg_dest *to, size_t nto,
 		o->noack = (flags & FG_SEND_NOACK) != 0;
 		o->cb = cb;
 		o->arg = arg;
-		if ((o->text = strdup(text)) == NULL) {
+		if (nattach > 0 && (o->attach = calloc(nattach, sizeof(*attach))) != NULL) {
+			memcpy(o->attach, attach, nattach * sizeof(*attach));
+			o->nattach = nattach;
+		}
+		if ((o->text = strdup(text)) == NULL || (nattach > 0 && o->attach == NULL)) {
 			TAILQ_REMOVE(&n->out, o, entry);
 			node_close_handle(n, (uv_handle_t *)&o->timer, out_closed_cb);
 			return FG_ERR_ALLOC;
@@ -245,6 +294,42 @@ fg_node_send(struct fg_node *n, const struct fg_dest *to, size_t nto,
 		}
 	}
 	return 0;
+}
+
+int
+fg_node_send(struct fg_node *n, const struct fg_dest *to, size_t nto,
+    const char *text, unsigned flags, fg_node_send_cb cb, void *arg,
+    uint64_t *id)
+{
+	*id = 0;
+	if (!n->started || n->stopping)
+		return FG_ERR_CLOSED;
+	return send_common(n, to, nto, text, flags, NULL, 0, node_next_pktno(n),
+	    cb, arg, id);
+}
+
+int
+message_send_attach(struct fg_node *n, const struct fg_dest *to,
+    const char *text, const struct out_offer *off, fg_node_send_cb cb,
+    void *arg, uint64_t *id)
+{
+	struct fg_attach *a;
+	size_t i;
+	int r;
+
+	*id = 0;
+	if ((a = calloc(off->nfiles, sizeof(*a))) == NULL)
+		return FG_ERR_ALLOC;
+	for (i = 0; i < off->nfiles; i++) {
+		a[i].fid = off->files[i].fid;
+		snprintf(a[i].name, sizeof(a[i].name), "%s", off->files[i].name);
+		a[i].size = off->files[i].size;
+		a[i].mtime = off->files[i].mtime;
+		a[i].attr = off->files[i].attr;
+	}
+	r = send_common(n, to, 1, text, 0, a, off->nfiles, off->pktno, cb, arg, id);
+	free(a);
+	return r;
 }
 
 void
@@ -441,6 +526,8 @@ on_sendmsg(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
 	ev.peer = p;
 	ev.msg = &m;
 	node_emit(n, &ev);
+	if (m.attach != NULL)
+		offer_on_message(n, &m, p, cs);
 	/* Away: answer once per message, never to an answer. */
 	if (!quiet && n->away != NULL)
 		(void)node_send_simple(n, ip, port, p,
@@ -582,6 +669,9 @@ message_on_packet(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
 	case FG_CMD_SENDINFO:
 	case FG_CMD_SENDABSENCEINFO:
 		on_info(n, pkt, ip, port);
+		break;
+	case FG_CMD_RELEASEFILES:
+		offer_on_release(n, pkt, ip);
 		break;
 	case FG_CMD_DELMSG:
 		break;

@@ -272,6 +272,7 @@ recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 	case FG_CMD_SENDINFO:
 	case FG_CMD_GETABSENCEINFO:
 	case FG_CMD_SENDABSENCEINFO:
+	case FG_CMD_RELEASEFILES:
 		message_on_packet(n, &pkt, sin->sin_addr.s_addr, ntohs(sin->sin_port));
 		break;
 	default:
@@ -281,20 +282,15 @@ recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 	}
 }
 
-/* Accepts a TCP connection; file transfer is not served yet, so close it. */
+/* Accepts a TCP connection: a file request (offer.c reads it). */
 static void
 tcp_conn_cb(uv_stream_t *server, int status)
 {
-	uv_tcp_t *c;
+	struct fg_node *n = server->data;
 
-	if (status < 0 || (c = malloc(sizeof(*c))) == NULL)
+	if (status < 0 || n->stopping)
 		return;
-	uv_tcp_init(server->loop, c);
-	if (uv_accept(server, (uv_stream_t *)c) != 0) {
-		uv_close((uv_handle_t *)c, (uv_close_cb)free);
-		return;
-	}
-	uv_close((uv_handle_t *)c, (uv_close_cb)free);
+	offer_on_connection(n, server);
 }
 
 /* The second entry round, five seconds after the first. */
@@ -360,6 +356,12 @@ fg_node_new(uv_loop_t *loop, const struct fg_node_config *cfg,
 	n->retries = cfg->retries != 0 ? cfg->retries : 4;
 	n->probe_ms = cfg->probe_ms != 0 ? cfg->probe_ms : 500;
 	n->get_list = cfg->get_list;
+	n->offer_lifetime_s = cfg->offer_lifetime_s != 0 ? cfg->offer_lifetime_s : 86400;
+	if ((r = offer_init(n)) != 0) {
+		snprintf(err, errlen, "out of memory");
+		free(n);
+		return r;
+	}
 	if (cfg->host == NULL) {
 		if (gethostname(hostbuf, sizeof(hostbuf)) != 0 || hostbuf[0] == '\0')
 			snprintf(hostbuf, sizeof(hostbuf), "localhost");
@@ -445,6 +447,7 @@ fg_node_start(struct fg_node *n, char *err, size_t errlen)
 		(void)uv_send_buffer_size((uv_handle_t *)&n->udp, &sz);
 	}
 	n->start_ms = node_now(n);
+	offer_start(n);
 	if (n->get_list) {
 		n->getting_list = 1;
 		(void)presence_announce(n, FG_CMD_BR_ISGETLIST2);
@@ -482,6 +485,7 @@ fg_node_stop(struct fg_node *n, void (*done)(struct fg_node *, void *), void *ar
 		(void)presence_announce(n, FG_CMD_BR_EXIT);
 	n->stopping = 1;
 	message_cancel_all(n);
+	offer_stop(n);
 	if (n->started) {
 		node_close_handle(n, (uv_handle_t *)&n->udp, NULL);
 		node_close_handle(n, (uv_handle_t *)&n->tcp, NULL);
@@ -501,6 +505,7 @@ fg_node_free(struct fg_node *n)
 	if (n == NULL)
 		return;
 	names_clear(n);
+	offer_free_all(n);
 	fg_peers_free(n->peers);
 	free(n->user);
 	free(n->host);

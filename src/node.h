@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/queue.h>
 #include <uv.h>
 
 #include "charset.h"
@@ -33,6 +34,7 @@ struct fg_node_config {
 	unsigned	 retries;	/* retransmissions; default 4 */
 	unsigned	 probe_ms;	/* wait for an unknown host's answer; default 500 */
 	int		 get_list;	/* ask for host lists at start */
+	unsigned	 offer_lifetime_s; /* outgoing offers expire; default 86400 */
 };
 
 #define FG_NODE_MAX_PEERS	65536
@@ -45,6 +47,62 @@ enum fg_event_type {
 	FG_EV_RECEIPT,		/* id, ip, port: a message of ours was acknowledged */
 	FG_EV_READ,		/* id, ip, port: a sealed message of ours was opened */
 	FG_EV_INFO,		/* ip, port, text: a SENDINFO or SENDABSENCEINFO */
+	FG_EV_OFFER,		/* incoming: a peer offers files (also in msg) */
+	FG_EV_OFFER_END,	/* outgoing offer id: fetched, released, cancelled or expired */
+	FG_EV_XFER_PROGRESS,	/* xfer */
+	FG_EV_XFER_DONE,	/* xfer: status, text (error), path (final) */
+	FG_EV_LOG,		/* text: something worth a line in a log */
+};
+
+/* Why an outgoing offer ended (FG_EV_OFFER_END's status). */
+#define FG_OFFER_END_FETCHED	0
+#define FG_OFFER_END_RELEASED	1
+#define FG_OFFER_END_CANCELLED	2
+#define FG_OFFER_END_EXPIRED	3
+
+/* A file or folder in an offer we received. */
+struct fg_offer_file {
+	uint32_t	 fid;
+	char		*name;		/* UTF-8, made safe for a file name */
+	uint64_t	 size;
+	uint64_t	 mtime;
+	uint32_t	 attr;		/* FG_FILE_TYPE: REGULAR or DIR */
+	int		 state;		/* FG_OFFER_* */
+};
+
+#define FG_OFFER_NEW		0
+#define FG_OFFER_FETCHING	1
+#define FG_OFFER_DONE		2
+#define FG_OFFER_FAILED		3
+#define FG_OFFER_DECLINED	4
+
+/* An offer we received: what `feige offers` lists. */
+struct fg_offer {
+	uint64_t	 id;		/* local id */
+	uint64_t	 pktno;		/* the sender's packet number */
+	uint32_t	 ip;
+	uint16_t	 port;
+	char		*user, *host;	/* the sender, UTF-8 */
+	uint64_t	 time_ms;
+	struct fg_offer_file *files;
+	size_t		 nfiles;
+	TAILQ_ENTRY(fg_offer) entry;
+};
+
+/* A transfer in progress or just ended (download or upload). */
+struct fg_xfer_info {
+	uint64_t	 id;
+	uint64_t	 offer_id;	/* incoming offer (download) or outgoing offer (upload) */
+	int		 upload;
+	uint32_t	 ip;
+	const char	*name;		/* current file, UTF-8 */
+	uint64_t	 file_done, file_total;
+	uint64_t	 offset;	/* where the current file started (resume) */
+	uint64_t	 done, total;	/* all files of the job */
+	uint32_t	 files_done, files_total;
+	int		 status;	/* DONE: 0 or FG_ERR_* */
+	const char	*error;		/* DONE: text when status != 0 */
+	const char	*path;		/* DONE: last final path written (downloads) */
 };
 
 struct fg_message {
@@ -71,6 +129,9 @@ struct fg_event {
 	uint16_t		 port;
 	const char		*text;	/* INFO */
 	int			 absence; /* INFO: 1 for SENDABSENCEINFO */
+	const struct fg_offer	*offer;	/* OFFER */
+	const struct fg_xfer_info *xfer; /* XFER_* */
+	int			 status; /* OFFER_END: why (0 fetched, FG_ERR_*) */
 };
 
 typedef void (*fg_node_event_cb)(struct fg_node *, const struct fg_event *, void *);
@@ -118,6 +179,35 @@ int	fg_node_set_names(struct fg_node *n, const char *nick, const char *group);
 int	fg_node_refresh(struct fg_node *n);
 /* Asks a host for its version (GETINFO) and absence text (GETABSENCEINFO). */
 int	fg_node_query_info(struct fg_node *n, const struct fg_dest *to);
+
+/* Offers files and folders (absolute or relative paths) to one host. */
+int	fg_node_offer_files(struct fg_node *n, const struct fg_dest *to,
+	    const char *const *paths, size_t npaths, const char *text,
+	    fg_node_send_cb cb, void *arg, uint64_t *offer_id, char *err,
+	    size_t errlen);
+/* Withdraws an offer of ours; its files are no longer served. */
+int	fg_node_cancel_offer(struct fg_node *n, uint64_t offer_id);
+
+#define FG_ACCEPT_OVERWRITE	0x1	/* replace files of the same name */
+
+/* Download caps: 0 means no cap. */
+struct fg_accept_caps {
+	uint64_t	max_total;	/* bytes */
+	uint64_t	max_files;	/* files and folders */
+};
+/* Downloads the files of an offer (fids NULL: all) into dir; *xfer_id names it. */
+int	fg_node_accept(struct fg_node *n, uint64_t offer_id, const uint32_t *fids,
+	    size_t nfids, const char *dir, unsigned flags,
+	    const struct fg_accept_caps *caps, uint64_t *xfer_id, char *err,
+	    size_t errlen);
+/* Declines an offer: tells the sender (RELEASEFILES) and forgets it. */
+int	fg_node_decline(struct fg_node *n, uint64_t offer_id);
+/* Stops a transfer. */
+int	fg_node_cancel_xfer(struct fg_node *n, uint64_t xfer_id);
+/* Offers received and not yet finished, oldest first. */
+const struct fg_offer *fg_node_offers_first(const struct fg_node *n);
+const struct fg_offer *fg_node_offers_next(const struct fg_offer *o);
+const struct fg_offer *fg_node_offer_find(const struct fg_node *n, uint64_t id);
 
 /* The peer table (read only for callers). */
 const struct fg_peers *fg_node_peers(const struct fg_node *n);

@@ -8,11 +8,13 @@
 
 #include <sys/queue.h>
 
+#include "attach.h"
 #include "buf.h"
 #include "netif.h"
 #include "node.h"
 #include "packet.h"
 #include "pktno.h"
+#include "xfer.h"
 
 #define FG_SEEN_RING		256	/* recent (sender, pktno) pairs kept for dedupe */
 #define FG_SEALED_SENT_MAX	1024	/* sealed messages we remember for READ events */
@@ -39,6 +41,8 @@ struct outmsg {
 	uint32_t	 command;
 	struct fg_dest	 to;
 	char		*text;		/* UTF-8 (built when the peer is known) */
+	struct fg_attach *attach;	/* offered files, names in UTF-8 */
+	size_t		 nattach;
 	struct fg_buf	 dgram;
 	unsigned	 left;		/* retransmissions left */
 	unsigned	 interval;
@@ -50,6 +54,52 @@ struct outmsg {
 	TAILQ_ENTRY(outmsg) entry;
 };
 TAILQ_HEAD(outmsg_list, outmsg);
+
+/* A file or folder of an offer we made, and whether it was fetched. */
+struct out_file {
+	uint32_t	 fid;
+	char		*path;		/* absolute */
+	char		*name;		/* base name, UTF-8 */
+	uint64_t	 size, mtime;
+	uint32_t	 attr;
+	int		 state;		/* OUT_FILE_* */
+};
+#define OUT_FILE_READY	0
+#define OUT_FILE_BUSY	1
+#define OUT_FILE_DONE	2
+
+struct out_offer {
+	uint64_t	 id;
+	uint32_t	 pktno;
+	struct fg_dest	 to;
+	uint64_t	 expires_ms;
+	struct out_file	*files;
+	size_t		 nfiles;
+	TAILQ_ENTRY(out_offer) entry;
+};
+TAILQ_HEAD(out_offer_list, out_offer);
+TAILQ_HEAD(in_offer_list, fg_offer);
+
+#define FG_MAX_REQUEST		8192	/* a TCP file request */
+#define FG_REQUEST_IDLE_MS	500	/* silence that ends a request without NUL */
+#define FG_REQUEST_MAX_MS	10000	/* the longest a request may take */
+#define FG_MAX_INCOMING		256	/* offers received and kept */
+#define FG_MAX_XFERS		32	/* transfers running at once */
+
+/* A TCP connection whose request is being read. */
+struct req_conn {
+	struct fg_node	*node;
+	uv_tcp_t	 tcp;
+	uv_timer_t	 timer;
+	uint8_t		 buf[FG_MAX_REQUEST];
+	size_t		 len;
+	uint64_t	 start_ms;
+	uint32_t	 ip;
+	uint16_t	 port;
+	int		 closing, handles;
+	TAILQ_ENTRY(req_conn) entry;
+};
+TAILQ_HEAD(req_conn_list, req_conn);
 
 struct seen {
 	uint64_t	pktno;
@@ -93,6 +143,18 @@ struct fg_node {
 	size_t		 seen_next;
 	struct sealed_sent sealed[FG_SEALED_SENT_MAX];
 	size_t		 sealed_next;
+	struct out_offer_list offers_out;
+	struct in_offer_list offers_in;
+	size_t		 noffers_in;
+	struct req_conn_list reqs;
+	struct xjob_list jobs;
+	size_t		 njobs;
+	struct xfer_note_list notes;	/* from workers, under xfer_lock */
+	uv_mutex_t	 xfer_lock;
+	uv_async_t	 xfer_async;
+	uv_timer_t	 offer_timer;	/* expires outgoing offers */
+	int		 offers_started;
+	unsigned	 offer_lifetime_s;
 	struct fg_node_stats stats;
 	fg_node_rx_filter rx_filter;
 	void		*rx_filter_arg;
@@ -122,10 +184,26 @@ void	presence_on_packet(struct fg_node *n, const struct fg_packet *pkt,
 struct fg_peer *presence_touch(struct fg_node *n, const struct fg_packet *pkt,
 	    uint32_t ip, uint16_t port, int add);
 
+/* offer.c */
+int	offer_init(struct fg_node *n);
+void	offer_start(struct fg_node *n);
+void	offer_stop(struct fg_node *n);
+void	offer_free_all(struct fg_node *n);
+void	offer_job_ended(struct fg_node *n, const struct xjob *j);
+void	offer_on_connection(struct fg_node *n, uv_stream_t *server);
+void	offer_on_release(struct fg_node *n, const struct fg_packet *pkt,
+	    uint32_t ip);
+void	offer_on_message(struct fg_node *n, const struct fg_message *m,
+	    const struct fg_peer *p, enum fg_charset cs);
+int	message_send_attach(struct fg_node *n, const struct fg_dest *to,
+	    const char *text, const struct out_offer *o, fg_node_send_cb cb,
+	    void *arg, uint64_t *id);
+
 /* message.c */
 void	message_on_packet(struct fg_node *n, const struct fg_packet *pkt,
 	    uint32_t ip, uint16_t port);
 void	message_peer_known(struct fg_node *n, const struct fg_peer *p);
 void	message_cancel_all(struct fg_node *n);
+void	message_forget_sender(struct fg_node *n, const char *user, const char *host);
 
 #endif /* FG_NODE_INT_H */

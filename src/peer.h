@@ -27,6 +27,7 @@ struct fg_peer {
 	uint64_t	addr_ms;	/* when its address was last set */
 	unsigned	dialup : 1;	/* wants entry packets by unicast */
 	unsigned	absent : 1;	/* away, as far as we can tell */
+	unsigned	feige : 1;	/* a feige node: honours file offsets */
 
 	TAILQ_ENTRY(fg_peer) entry;	/* in id order */
 	struct fg_peer	*next_name;	/* hash chains */

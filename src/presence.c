@@ -21,7 +21,8 @@
 static uint32_t
 status_opts(const struct fg_node *n)
 {
-	uint32_t o = FG_OPT_CAPUTF8;
+	/* We listen on TCP, so we take attachments. */
+	uint32_t o = FG_OPT_CAPUTF8 | FG_OPT_FILEATTACH;
 
 	if (n->away != NULL)
 		o |= FG_OPT_ABSENCE;
@@ -47,6 +48,7 @@ put_entry(struct fg_node *n, struct fg_buf *b, enum fg_charset cs)
 	eo.hn = n->host;
 	eo.nn = n->nick;
 	eo.gn = n->group;
+	eo.fg = FEIGE_VERSION;
 	return fg_entry_put(b, &eo);
 }
 
@@ -271,8 +273,15 @@ on_entry(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
 	changed |= absent != p->absent;
 	p->absent = absent;
 	p->dialup = (pkt->command & FG_OPT_DIALUP) != 0;
+	p->feige = e.has_fg;
 	p->status = pkt->command;
 	if (isnew) {
+		/*
+		 * A host that (re)joins is a new process: its packet numbers,
+		 * seeded from the clock, may repeat those of one that just left.
+		 */
+		if (mode == FG_CMD_BR_ENTRY)
+			message_forget_sender(n, p->user, p->host);
 		emit_peer(n, FG_EV_PEER_JOIN, p);
 		message_peer_known(n, p);
 	} else if (changed)

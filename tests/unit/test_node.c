@@ -22,245 +22,17 @@
 #include "packet.h"
 #include "proto.h"
 
+#include "tnode.h"
+
 #define NNODES	3
-#define MAXMSG	64
 
-struct rec {
-	int		 joins, leaves, changes, receipts, reads, infos;
-	int		 nmsg;
-	char		*text[MAXMSG];
-	uint32_t	 cmd[MAXMSG];
-	uint64_t	 pktno[MAXMSG];
-	uint32_t	 ip[MAXMSG];
-	uint16_t	 port[MAXMSG];
-	uint64_t	 read_id;
-	char		 info[256];
-};
-
-struct tnode {
-	struct fg_node	*node;
-	struct rec	 rec;
-	char		 addr[16];
-	char		 user[16];
-	int		 stopped;
-	/* Drop the next n datagrams of this mode. */
-	uint32_t	 drop_mode;
-	int		 drop_left;
-};
-
-struct env {
-	uv_loop_t	 loop;
-	uint16_t	 port;
-	struct tnode	 t[NNODES];
-};
-
-static struct env *E;
-
-/* The event callback: records what each node saw. */
-static void
-event_cb(struct fg_node *n, const struct fg_event *ev, void *arg)
-{
-	struct rec *r = &((struct tnode *)arg)->rec;
-
-	(void)n;
-	switch (ev->type) {
-	case FG_EV_PEER_JOIN:
-		r->joins++;
-		break;
-	case FG_EV_PEER_LEAVE:
-		r->leaves++;
-		break;
-	case FG_EV_PEER_CHANGE:
-		r->changes++;
-		break;
-	case FG_EV_MESSAGE:
-		if (r->nmsg < MAXMSG) {
-			r->text[r->nmsg] = strdup(ev->msg->text);
-			r->cmd[r->nmsg] = ev->msg->command;
-			r->pktno[r->nmsg] = ev->msg->pktno;
-			r->ip[r->nmsg] = ev->msg->ip;
-			r->port[r->nmsg] = ev->msg->port;
-			r->nmsg++;
-		}
-		break;
-	case FG_EV_RECEIPT:
-		r->receipts++;
-		break;
-	case FG_EV_READ:
-		r->reads++;
-		r->read_id = ev->id;
-		break;
-	case FG_EV_INFO:
-		r->infos++;
-		snprintf(r->info, sizeof(r->info), "%s", ev->text);
-		break;
-	}
-}
-
-/* Drops datagrams of the chosen mode, to play a lossy network. */
-static int
-drop_filter(void *arg, const void *p, size_t len, uint32_t ip, uint16_t port)
-{
-	struct tnode *t = arg;
-	struct fg_packet pkt;
-
-	(void)ip;
-	(void)port;
-	if (t->drop_left > 0 && fg_packet_parse(p, len, &pkt) == 0 &&
-	    fg_packet_mode(&pkt) == t->drop_mode) {
-		t->drop_left--;
-		return 1;
-	}
-	return 0;
-}
-
-static void
-stop_timer_cb(uv_timer_t *t)
-{
-	(void)t;
-}
-
-/* Runs the loop until *flag is non-zero or ms pass; returns the flag. */
-static int
-run_until(int (*cond)(void *), void *arg, unsigned ms)
-{
-	uv_timer_t t;
-	uint64_t end;
-	int ok = 0;
-
-	uv_update_time(&E->loop);
-	end = uv_now(&E->loop) + ms;
-	uv_timer_init(&E->loop, &t);
-	while (!(ok = cond(arg)) && uv_now(&E->loop) < end) {
-		uv_timer_start(&t, stop_timer_cb, 10, 0);
-		uv_run(&E->loop, UV_RUN_ONCE);
-	}
-	uv_close((uv_handle_t *)&t, NULL);
-	uv_run(&E->loop, UV_RUN_NOWAIT);
-	return ok;
-}
-
-/* Lets the loop run for ms, whatever happens. */
-static int
-never(void *arg)
-{
-	(void)arg;
-	return 0;
-}
-
-static void
-settle(unsigned ms)
-{
-	(void)run_until(never, NULL, ms);
-}
-
-/* Makes and starts node i, its entries going to the other nodes' addresses. */
-static int
-start_node(int i)
-{
-	struct tnode *t = &E->t[i];
-	struct fg_node_config cfg;
-	char targets[64] = "", err[256];
-	int j, r;
-
-	for (j = 0; j < NNODES; j++) {
-		if (j == i)
-			continue;
-		if (targets[0] != '\0')
-			strcat(targets, ",");
-		strcat(targets, E->t[j].addr);
-	}
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.user = t->user;
-	cfg.host = "testhost";
-	cfg.bind = t->addr;
-	cfg.port = E->port;
-	cfg.broadcast = targets;
-	cfg.broadcast_only = 1;
-	cfg.legacy = FG_CS_GBK;
-	cfg.retry_ms = 150;
-	cfg.retries = 4;
-	cfg.probe_ms = 100;
-	memset(&t->rec, 0, sizeof(t->rec));
-	if ((r = fg_node_new(&E->loop, &cfg, event_cb, t, &t->node, err, sizeof(err))) != 0 ||
-	    (r = fg_node_start(t->node, err, sizeof(err))) != 0) {
-		fprintf(stderr, "node %d: %s\n", i, err);
-		return r;
-	}
-	fg_node_set_rx_filter(t->node, drop_filter, t);
-	t->stopped = 0;
-	return 0;
-}
-
-static void
-stopped_cb(struct fg_node *n, void *arg)
-{
-	(void)n;
-	((struct tnode *)arg)->stopped = 1;
-}
-
-static int
-is_stopped(void *arg)
-{
-	return ((struct tnode *)arg)->stopped;
-}
-
-/* Stops node i and waits for its handles to close. */
-static void
-stop_node(int i)
-{
-	struct tnode *t = &E->t[i];
-	int k;
-
-	if (t->node == NULL)
-		return;
-	fg_node_stop(t->node, stopped_cb, t);
-	assert_true(run_until(is_stopped, t, 2000));
-	fg_node_free(t->node);
-	t->node = NULL;
-	for (k = 0; k < t->rec.nmsg; k++)
-		free(t->rec.text[k]);
-	t->rec.nmsg = 0;
-}
-
-static int
-all_see_all(void *arg)
-{
-	int i, j;
-
-	(void)arg;
-	for (i = 0; i < NNODES; i++)
-		for (j = 0; j < NNODES; j++)
-			if (j != i && fg_peers_find(fg_node_peers(E->t[i].node),
-			    E->t[j].user, "testhost") == NULL)
-				return 0;
-	return 1;
-}
+static struct tn_env *E;
 
 static int
 setup(void **state)
 {
-	int i, tries;
-
-	E = calloc(1, sizeof(*E));
-	uv_loop_init(&E->loop);
-	for (i = 0; i < NNODES; i++) {
-		snprintf(E->t[i].addr, sizeof(E->t[i].addr), "127.0.0.%d", i + 2);
-		snprintf(E->t[i].user, sizeof(E->t[i].user), "user%c", 'a' + i);
-	}
-	/* A port of our own, so parallel test runs do not meet. */
-	for (tries = 0; tries < 20; tries++) {
-		E->port = (uint16_t)(20000 + (getpid() * 7 + tries * 131) % 20000);
-		for (i = 0; i < NNODES; i++)
-			if (start_node(i) != 0)
-				break;
-		if (i == NNODES)
-			break;
-		while (--i >= 0)
-			stop_node(i);
-	}
-	assert_true(tries < 20);
-	assert_true(run_until(all_see_all, NULL, 3000));
+	E = tn_setup(NNODES);
+	assert_non_null(E);
 	*state = E;
 	return 0;
 }
@@ -268,26 +40,28 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	int i;
-
 	(void)state;
-	for (i = 0; i < NNODES; i++)
-		stop_node(i);
-	uv_run(&E->loop, UV_RUN_DEFAULT);
-	assert_int_equal(uv_loop_close(&E->loop), 0);
-	free(E);
+	tn_teardown(E);
 	E = NULL;
 	return 0;
+}
+
+static int
+run_until(int (*cond)(void *), void *arg, unsigned ms)
+{
+	return tn_run_until(E, cond, arg, ms);
+}
+
+static void
+settle(unsigned ms)
+{
+	tn_settle(E, ms);
 }
 
 static struct fg_dest
 dest_of(int i)
 {
-	struct fg_dest d;
-
-	inet_pton(AF_INET, E->t[i].addr, &d.ip);
-	d.port = E->port;
-	return d;
+	return tn_dest(E, i);
 }
 
 struct sendres {
@@ -414,7 +188,7 @@ test_duplicate_delivered_once(void **state)
 static int
 got_read(void *arg)
 {
-	return ((struct rec *)arg)->reads > 0;
+	return ((struct tn_rec *)arg)->reads > 0;
 }
 
 static void
@@ -422,7 +196,7 @@ test_sealed_and_read_receipt(void **state)
 {
 	struct sendres s = { 0, -1, 0 };
 	struct fg_dest d = dest_of(1);
-	struct rec *rb = &E->t[1].rec;
+	struct tn_rec *rb = &E->t[1].rec;
 	uint64_t id;
 	int k;
 
@@ -447,7 +221,7 @@ test_sealed_and_read_receipt(void **state)
 static int
 got_two(void *arg)
 {
-	return ((struct rec *)arg)->nmsg >= 2;
+	return ((struct tn_rec *)arg)->nmsg >= 2;
 }
 
 static void
@@ -455,7 +229,7 @@ test_away_and_auto_reply(void **state)
 {
 	struct sendres s = { 0, -1, 0 };
 	struct fg_dest d = dest_of(2);
-	struct rec *ra = &E->t[0].rec;
+	struct tn_rec *ra = &E->t[0].rec;
 	const struct fg_peer *p;
 	uint64_t id;
 	int base = ra->nmsg, changes = ra->changes;
@@ -484,7 +258,7 @@ test_away_and_auto_reply(void **state)
 static int
 got_info(void *arg)
 {
-	return ((struct rec *)arg)->infos >= 2;
+	return ((struct tn_rec *)arg)->infos >= 2;
 }
 
 static void
@@ -539,11 +313,11 @@ test_exit_and_reentry(void **state)
 	int la = E->t[0].rec.leaves;
 
 	(void)state;
-	stop_node(2);
+	tn_stop(E, 2);
 	assert_true(run_until(c_gone, NULL, 2000));
 	assert_int_equal(E->t[0].rec.leaves, la + 1);
-	assert_int_equal(start_node(2), 0);
-	assert_true(run_until(all_see_all, NULL, 3000));
+	assert_int_equal(tn_start(E, 2), 0);
+	assert_true(run_until(tn_all_see_all, E, 3000));
 }
 
 static void

@@ -55,7 +55,7 @@ test_v1_entry(void **state)
 	struct fg_packet pkt;
 	struct fg_entry e;
 	struct fg_buf b;
-	struct fg_entry_out eo = { "Alice", "Dev", "alice", "PC01", "Alice", "Dev", NULL };
+	struct fg_entry_out eo = { "Alice", "Dev", "alice", "PC01", "Alice", "Dev", NULL, NULL };
 
 	(void)state;
 	assert_int_equal(v.n, 76);
@@ -94,7 +94,7 @@ test_v1b_gbk_nick_no_group(void **state)
 	struct fg_entry e;
 	struct fg_buf b;
 	struct fg_entry_out eo = { "\xd5\xc5\xc8\xfd", "", "zhang", "PC03",
-	    "\xe5\xbc\xa0\xe4\xb8\x89", "", NULL };
+	    "\xe5\xbc\xa0\xe4\xb8\x89", "", NULL, NULL };
 
 	(void)state;
 	assert_int_equal(fg_packet_parse(v.d, v.n, &pkt), 0);
@@ -121,7 +121,7 @@ test_v2_ansentry(void **state)
 	struct fg_packet pkt;
 	struct fg_entry e;
 	struct fg_buf b;
-	struct fg_entry_out eo = { "Bob", "QA", NULL, NULL, NULL, NULL, NULL };
+	struct fg_entry_out eo = { "Bob", "QA", NULL, NULL, NULL, NULL, NULL, NULL };
 
 	(void)state;
 	assert_int_equal(fg_packet_parse(v.d, v.n, &pkt), 0);
