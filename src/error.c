@@ -18,6 +18,7 @@ fg_strerror(int r)
 	case FG_ERR_RANGE:	return "number out of range";
 	case FG_ERR_TIMEOUT:	return "no answer in time";
 	case FG_ERR_CLOSED:	return "closed";
+	case FG_ERR_CRYPTO:	return "decryption or signature check failed";
 	}
 	return "unknown error";
 }

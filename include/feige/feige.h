@@ -31,6 +31,7 @@
 #define FG_ERR_RANGE		-10	/* a number is out of its range */
 #define FG_ERR_TIMEOUT		-11	/* the peer did not answer in time */
 #define FG_ERR_CLOSED		-12	/* the node or connection is closing */
+#define FG_ERR_CRYPTO		-13	/* well-formed, but does not decrypt or verify */
 
 /* Returns a short English text for a status code. */
 const char *fg_strerror(int r);

@@ -125,12 +125,12 @@ fgt_vector_field(const char *id, const char *key, char *dst, size_t dstsz)
 			in = is_heading(line, id);
 			continue;
 		}
-		if (in && strncmp(line, key, kl) == 0) {
-			char *v = line + kl;
+		/* The key is followed by a space or '='; the value follows the first '='. */
+		if (in && strncmp(line, key, kl) == 0 &&
+		    (line[kl] == ' ' || line[kl] == '=')) {
+			char *v = strchr(line + kl, '=');
 
-			while (*v == ' ')
-				v++;
-			if (*v != '=')
+			if (v == NULL)
 				continue;
 			v++;
 			while (*v == ' ')
