@@ -453,6 +453,24 @@ fg_fsafe_open_part(int dirfd, const char *name, int resume, int *fd,
 	part_name(name, part);
 
 	/*
+	 * The common case first: no .part yet. O_EXCL with O_NOFOLLOW creates
+	 * a new regular file or fails if anything at all (a symlink, a FIFO, a
+	 * stale .part) holds the name, so a fresh file needs no more checks.
+	 */
+	if (!resume) {
+		f = openat(dirfd, part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0644);
+		if (f >= 0) {
+			*fd = f;
+			return 0;
+		}
+		if (errno != EEXIST) {
+			r = sysfail(err, errlen, errno, "cannot open %s", part);
+			goto out;
+		}
+	}
+
+	/*
 	 * Look before opening: opening a device or a FIFO has effects of its
 	 * own (a tape rewinds, a waiting reader wakes), so those are refused
 	 * unopened. This is only a first filter; the fstat on the open fd
@@ -593,12 +611,13 @@ candidate(const char *name, unsigned i, char *out)
  * Moves part to final under dirfd unless final exists (then -1 with errno
  * EEXIST); *how remembers which method works on this file system.
  *
- * link+unlink is the portable atomic no-replace: linkat fails with EEXIST
- * if anything (a file, a dangling symlink) holds the name, and a symlink
- * there is neither followed nor replaced. FAT, some FUSE and network file
- * systems have no hard links, so RENAME_NOREPLACE comes next, and only
- * where the kernel or file system lacks that too a check-then-rename, which
- * has a window in which a name made by someone else could be replaced.
+ * RENAME_NOREPLACE is the atomic no-replace in one call: it fails with
+ * EEXIST if anything (a file, a dangling symlink) holds the name, and a
+ * symlink there is neither followed nor replaced. Where the file system
+ * lacks it, link+unlink does the same in two calls; FAT, some FUSE and
+ * network file systems have no hard links either, and only there a
+ * check-then-rename is left, which has a window in which a name made by
+ * someone else could be replaced.
  */
 static int
 move_noreplace(int dirfd, const char *part, const char *final, enum how *how)
@@ -606,6 +625,17 @@ move_noreplace(int dirfd, const char *part, const char *final, enum how *how)
 	struct stat st;
 	int e;
 
+	/* One system call where the kernel and file system have it. */
+	if (*how == HOW_RENAME2) {
+#ifdef SYS_renameat2
+		if (syscall(SYS_renameat2, dirfd, part, dirfd, final,
+		    RENAME_NOREPLACE) == 0)
+			return 0;
+		if (errno != EINVAL && errno != ENOSYS)
+			return -1;
+#endif
+		*how = HOW_LINK;
+	}
 	if (*how == HOW_LINK) {
 		if (linkat(dirfd, part, dirfd, final, 0) == 0) {
 			if (unlinkat(dirfd, part, 0) == 0)
@@ -619,16 +649,6 @@ move_noreplace(int dirfd, const char *part, const char *final, enum how *how)
 		if (errno != EPERM && errno != EOPNOTSUPP && errno != EXDEV &&
 		    errno != ENOSYS)
 			return -1;
-		*how = HOW_RENAME2;
-	}
-	if (*how == HOW_RENAME2) {
-#ifdef SYS_renameat2
-		if (syscall(SYS_renameat2, dirfd, part, dirfd, final,
-		    RENAME_NOREPLACE) == 0)
-			return 0;
-		if (errno != EINVAL && errno != ENOSYS)
-			return -1;
-#endif
 		*how = HOW_CHECK;
 	}
 	if (fstatat(dirfd, final, &st, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -648,7 +668,7 @@ fg_fsafe_finish(int dirfd, const char *name, int fd, uint64_t mtime,
 	char part[NAME_LIMIT + 1], cand[NAME_LIMIT + 1];
 	struct timespec ts[2];
 	struct stat st, pst;
-	enum how how = HOW_LINK;
+	enum how how = HOW_RENAME2;
 	unsigned i;
 	int r, e;
 

@@ -354,8 +354,16 @@ os_tree(struct ostream *os, int dfd, const char *name, unsigned depth)
 			r = fail(j, FG_ERR_CLOSED, "cancelled");
 			break;
 		}
-		/* Symlinks and special files are not sent: nothing is followed. */
-		if (fstatat(dfd, de->d_name, &es, AT_SYMLINK_NOFOLLOW) != 0)
+		/*
+		 * Symlinks and special files are not sent: nothing is followed.
+		 * The type readdir gives saves a stat per file where it is known.
+		 */
+		if (de->d_type == DT_REG)
+			es.st_mode = S_IFREG;
+		else if (de->d_type == DT_DIR)
+			es.st_mode = S_IFDIR;
+		else if (de->d_type != DT_UNKNOWN ||
+		    fstatat(dfd, de->d_name, &es, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
 		if (S_ISREG(es.st_mode)) {
 			if ((fd = openat(dfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
