@@ -60,7 +60,7 @@ static const struct sample charset_extra[] = {
 
 static const struct sample fsafe_extra[] = {
 	S(".."), S("/etc/passwd"), S("..\\..\\x"), S("\x1b[31mred"),
-	S("\xe6\x8a\xa5\xe5\x91\x8a.txt"), S("\xe2\x80\xaeevil.exe"), S("\xff\xfe"),
+	S("\xe6\x8a\xa5\xe5\x91\x8a.txt"), S("\xe2\x80\xae" "evil.exe"), S("\xff\xfe"),
 };
 
 /* GETPUBKEY/ANSPUBKEY extras and an encrypted SENDMSG extra. */

@@ -6,11 +6,14 @@
  * entry and wait a moment for its answer so the text goes out in a charset
  * it reads.
  */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "charset.h"
+#include "crypto.h"
+#include "keystore.h"
 #include "feige/feige.h"
 #include "node_int.h"
 #include "proto.h"
@@ -87,6 +90,7 @@ out_finish(struct fg_node *n, struct outmsg *o, int status)
 		memset(&ev, 0, sizeof(ev));
 		ev.type = FG_EV_RECEIPT;
 		ev.id = o->id;
+		ev.encrypted = o->encrypted;
 		ev.ip = o->to.ip;
 		ev.port = o->to.port;
 		ev.peer = fg_peers_find_addr(n->peers, o->to.ip, o->to.port);
@@ -97,9 +101,8 @@ out_finish(struct fg_node *n, struct outmsg *o, int status)
 	node_close_handle(n, (uv_handle_t *)&o->timer, out_closed_cb);
 }
 
-/* Appends o's attachment list with every name converted to cs. */
-static int
-put_attach_list(const struct outmsg *o, enum fg_charset cs, struct fg_buf *b)
+int
+message_put_attach_list(const struct outmsg *o, enum fg_charset cs, struct fg_buf *b)
 {
 	struct fg_attach a;
 	struct fg_buf name;
@@ -137,12 +140,19 @@ out_build(struct fg_node *n, struct outmsg *o)
 	if (o->nattach > 0)
 		cmd |= FG_OPT_FILEATTACH;
 	fg_buf_release(&o->dgram);
+	if (p != NULL && secure_can_encrypt(n, p)) {
+		r = secure_build(n, o, p, cs, cmd);
+		if (r == 0)
+			return 0;
+		/* Cannot encrypt to this key: fall back to clear text, as the official client does. */
+	}
+	o->encrypted = 0;
 	if ((r = node_begin(n, &o->dgram, cs, o->pktno, cmd, node_max_dgram(p))) != 0 ||
 	    (r = fg_charset_from_utf8(cs, o->text, strlen(o->text), &o->dgram)) != 0 ||
 	    (r = fg_buf_put_u8(&o->dgram, '\0')) != 0)
 		return r;
 	if (o->nattach > 0) {
-		if ((r = put_attach_list(o, cs, &o->dgram)) != 0 ||
+		if ((r = message_put_attach_list(o, cs, &o->dgram)) != 0 ||
 		    (r = fg_buf_put_u8(&o->dgram, '\0')) != 0)
 			return r;
 	}
@@ -155,6 +165,12 @@ out_fire(struct fg_node *n, struct outmsg *o, void (*cb)(uv_timer_t *))
 {
 	int r;
 
+	if (o->kind == OUT_MSG && !o->keyasked && secure_needs_key(n, o)) {
+		/* The peer encrypts but we have no key for it yet: ask first. */
+		o->keyasked = o->keywait = 1;
+		uv_timer_start(&o->timer, cb, n->probe_ms * 4, 0);
+		return;
+	}
 	if (o->kind == OUT_MSG && (r = out_build(n, o)) != 0) {
 		out_finish(n, o, r);
 		return;
@@ -171,8 +187,9 @@ out_timer_cb(uv_timer_t *t)
 	struct outmsg *o = t->data;
 	struct fg_node *n = o->node;
 
-	if (o->probing) {
-		o->probing = 0;
+	if (o->probing || o->keywait) {
+		/* No answer, or no key, in time: send as we can. */
+		o->probing = o->keywait = 0;
 		out_fire(n, o, out_timer_cb);
 	} else if (o->noack)
 		out_finish(n, o, 0);
@@ -201,35 +218,6 @@ out_new(struct fg_node *n, enum out_kind kind, const struct fg_dest *to)
 	o->timer.data = o;
 	TAILQ_INSERT_TAIL(&n->out, o, entry);
 	return o;
-}
-
-/* Sends a unicast entry to an unknown host so it tells us who it is. */
-static void
-probe(struct fg_node *n, const struct fg_dest *to)
-{
-	char extra[2] = "";
-
-	(void)extra;
-	(void)presence_touch;	/* (presence answers the probe's ANSENTRY) */
-	(void)node_send_simple;
-	{
-		struct fg_buf b;
-		uint32_t cmd = FG_CMD_BR_ENTRY | FG_OPT_CAPUTF8 |
-		    (n->bound_any ? 0 : FG_OPT_DIALUP) | (n->away ? FG_OPT_ABSENCE : 0);
-		const struct node_names *nm = node_names_for(n, n->legacy);
-
-		if (nm == NULL || node_begin(n, &b, n->legacy, node_next_pktno(n), cmd,
-		    FG_MAX_DATAGRAM_LEGACY) != 0) {
-			fg_buf_release(&b);
-			return;
-		}
-		if (fg_buf_put(&b, fg_buf_ptr(&nm->nick), fg_buf_len(&nm->nick)) == 0 &&
-		    fg_buf_put_u8(&b, '\0') == 0 &&
-		    fg_buf_put(&b, fg_buf_ptr(&nm->group), fg_buf_len(&nm->group)) == 0 &&
-		    fg_buf_put_u8(&b, '\0') == 0)
-			(void)node_sendto(n, to->ip, to->port, fg_buf_ptr(&b), fg_buf_len(&b));
-		fg_buf_release(&b);
-	}
 }
 
 /*
@@ -289,7 +277,7 @@ send_common(struct fg_node *n, const struct fg_dest *to, size_t nto,
 			out_fire(n, o, out_timer_cb);
 		else {
 			o->probing = 1;
-			probe(n, &to[i]);
+			presence_probe(n, to[i].ip, to[i].port);
 			uv_timer_start(&o->timer, out_timer_cb, n->probe_ms, 0);
 		}
 	}
@@ -341,6 +329,21 @@ message_peer_known(struct fg_node *n, const struct fg_peer *p)
 		next = TAILQ_NEXT(o, entry);
 		if (o->probing && o->to.ip == p->ip && o->to.port == p->port) {
 			o->probing = 0;
+			uv_timer_stop(&o->timer);
+			out_fire(n, o, out_timer_cb);
+		}
+	}
+}
+
+void
+message_peer_keyed(struct fg_node *n, const struct fg_peer *p)
+{
+	struct outmsg *o, *next;
+
+	for (o = TAILQ_FIRST(&n->out); o != NULL; o = next) {
+		next = TAILQ_NEXT(o, entry);
+		if (o->keywait && o->to.ip == p->ip && o->to.port == p->port) {
+			o->keywait = 0;
 			uv_timer_stop(&o->timer);
 			out_fire(n, o, out_timer_cb);
 		}
@@ -467,8 +470,15 @@ on_sendmsg(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
 	struct fg_message m;
 	struct fg_event ev;
 	char *user = NULL, *host = NULL, *text = NULL, ack[24];
+	char key_id[FG_KS_ID_MAX];
+	struct fg_span body = pkt->extra, attach = FG_SPAN_NULL;
+	struct fg_buf plain;
+	unsigned sec = 0;
 	enum fg_charset cs;
 	size_t len;
+
+	key_id[0] = '\0';
+	fg_buf_init(&plain, FG_MAX_DATAGRAM);
 
 	p = presence_touch(n, pkt, ip, port, !noadd);
 	if (p != NULL) {
@@ -495,8 +505,20 @@ on_sendmsg(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
 	/* Acknowledge first, as the reference clients do. */
 	if ((cmd & FG_OPT_SENDCHECK) && !quiet)
 		(void)node_send_simple(n, ip, port, p, FG_CMD_RECVMSG, ack);
-	cs = fg_charset_for_recv(pcs, cmd, pkt->extra.p, pkt->extra.len);
-	if (node_decode(n, cs, pkt->extra, &text) != 0)
+	if ((cmd & FG_OPT_FILEATTACH) && pkt->nsect > 0)
+		attach = pkt->sect[0];
+	if (cmd & FG_OPT_ENCRYPT) {
+		struct fg_crypto_ext x;
+
+		if (secure_open(n, pkt, p, &plain, &sec, key_id, sizeof(key_id)) != 0)
+			goto out;
+		fg_crypto_split_ext(fg_buf_ptr(&plain), fg_buf_len(&plain), &x);
+		body = x.text;
+		if ((cmd & FG_OPT_ENCEXTMSG) && x.attach.len > 0)
+			attach = x.attach;
+	}
+	cs = fg_charset_for_recv(pcs, cmd, body.p, body.len);
+	if (node_decode(n, cs, body, &text) != 0)
 		goto out;
 	len = crlf_to_lf(text);
 	(void)fg_feiq_strip_font(text, &len);
@@ -517,9 +539,12 @@ on_sendmsg(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
 	m.broadcast = (cmd & FG_OPT_BROADCAST) != 0;
 	m.autoret = (cmd & FG_OPT_AUTORET) != 0;
 	m.multicast = (cmd & FG_OPT_MULTICAST) != 0;
-	if ((cmd & FG_OPT_FILEATTACH) && pkt->nsect > 0) {
-		m.attach = pkt->sect[0].p;
-		m.attach_len = pkt->sect[0].len;
+	m.encrypted = (sec & FG_DEC_DECRYPTED) != 0;
+	m.verified = (sec & FG_DEC_VERIFIED) != 0;
+	m.key_id = key_id[0] != '\0' ? key_id : NULL;
+	if (attach.len > 0) {
+		m.attach = attach.p;
+		m.attach_len = attach.len;
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.type = FG_EV_MESSAGE;
@@ -533,8 +558,13 @@ on_sendmsg(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
 		(void)node_send_simple(n, ip, port, p,
 		    FG_CMD_SENDMSG | FG_OPT_AUTORET, n->away);
  out:
+	if (plain.d != NULL)
+		OPENSSL_cleanse(plain.d, plain.alloc);
+	fg_buf_release(&plain);
 	free(user);
 	free(host);
+	if (text != NULL && (sec & FG_DEC_DECRYPTED))
+		OPENSSL_cleanse(text, strlen(text));
 	free(text);
 }
 

@@ -122,7 +122,8 @@ node_sendto(struct fg_node *n, uint32_t ip, uint16_t port, const void *p,
 	uv_buf_t buf;
 	int r;
 
-	if (!n->started || n->closing)
+	/* (closing counts handles being closed, outgoing timers too: not a stop.) */
+	if (!n->started || n->stopping)
 		return FG_ERR_CLOSED;
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
@@ -275,6 +276,10 @@ recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 	case FG_CMD_RELEASEFILES:
 		message_on_packet(n, &pkt, sin->sin_addr.s_addr, ntohs(sin->sin_port));
 		break;
+	case FG_CMD_GETPUBKEY:
+	case FG_CMD_ANSPUBKEY:
+		secure_on_packet(n, &pkt, sin->sin_addr.s_addr, ntohs(sin->sin_port));
+		break;
 	default:
 		/* Unknown, FeiQ and iptux private modes: dropped without reply. */
 		n->stats.rx_dropped++;
@@ -356,6 +361,7 @@ fg_node_new(uv_loop_t *loop, const struct fg_node_config *cfg,
 	n->retries = cfg->retries != 0 ? cfg->retries : 4;
 	n->probe_ms = cfg->probe_ms != 0 ? cfg->probe_ms : 500;
 	n->get_list = cfg->get_list;
+	n->ks = cfg->keystore;
 	n->offer_lifetime_s = cfg->offer_lifetime_s != 0 ? cfg->offer_lifetime_s : 86400;
 	if ((r = offer_init(n)) != 0) {
 		snprintf(err, errlen, "out of memory");

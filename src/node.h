@@ -35,6 +35,7 @@ struct fg_node_config {
 	unsigned	 probe_ms;	/* wait for an unknown host's answer; default 500 */
 	int		 get_list;	/* ask for host lists at start */
 	unsigned	 offer_lifetime_s; /* outgoing offers expire; default 86400 */
+	struct fg_keystore *keystore;	/* our key and pins; NULL: no encryption */
 };
 
 #define FG_NODE_MAX_PEERS	65536
@@ -52,6 +53,7 @@ enum fg_event_type {
 	FG_EV_XFER_PROGRESS,	/* xfer */
 	FG_EV_XFER_DONE,	/* xfer: status, text (error), path (final) */
 	FG_EV_LOG,		/* text: something worth a line in a log */
+	FG_EV_SECURITY,		/* peer, text: a key was refused or a signature failed */
 };
 
 /* Why an outgoing offer ended (FG_EV_OFFER_END's status). */
@@ -116,6 +118,9 @@ struct fg_message {
 	const char	*text;		/* UTF-8, FeiQ's font block removed */
 	size_t		 len;
 	unsigned	 sealed : 1, broadcast : 1, autoret : 1, multicast : 1;
+	unsigned	 encrypted : 1;	/* came encrypted (ENCRYPTOPT) */
+	unsigned	 verified : 1;	/* its signature checked out with the pinned key */
+	const char	*key_id;	/* the sender key's fingerprint, when verified */
 	const void	*attach;	/* raw attachment section, or NULL */
 	size_t		 attach_len;
 };
@@ -132,6 +137,7 @@ struct fg_event {
 	const struct fg_offer	*offer;	/* OFFER */
 	const struct fg_xfer_info *xfer; /* XFER_* */
 	int			 status; /* OFFER_END: why (0 fetched, FG_ERR_*) */
+	int			 encrypted; /* RECEIPT: the message went out encrypted */
 };
 
 typedef void (*fg_node_event_cb)(struct fg_node *, const struct fg_event *, void *);

@@ -47,6 +47,9 @@ struct outmsg {
 	unsigned	 left;		/* retransmissions left */
 	unsigned	 interval;
 	int		 probing;	/* waiting for an unknown host to answer */
+	int		 keywait;	/* waiting for the peer's public key */
+	int		 keyasked;	/* asked for it once already */
+	int		 encrypted;	/* the datagram built is encrypted */
 	int		 noack;
 	fg_node_send_cb	 cb;
 	void		*arg;
@@ -155,6 +158,7 @@ struct fg_node {
 	uv_timer_t	 offer_timer;	/* expires outgoing offers */
 	int		 offers_started;
 	unsigned	 offer_lifetime_s;
+	struct fg_keystore *ks;
 	struct fg_node_stats stats;
 	fg_node_rx_filter rx_filter;
 	void		*rx_filter_arg;
@@ -199,11 +203,29 @@ int	message_send_attach(struct fg_node *n, const struct fg_dest *to,
 	    const char *text, const struct out_offer *o, fg_node_send_cb cb,
 	    void *arg, uint64_t *id);
 
+/* secure.c */
+uint32_t secure_status_opts(const struct fg_node *n);
+int	secure_can_encrypt(const struct fg_node *n, const struct fg_peer *p);
+int	secure_needs_key(struct fg_node *n, const struct outmsg *o);
+int	secure_build(struct fg_node *n, struct outmsg *o, const struct fg_peer *p,
+	    enum fg_charset cs, uint32_t cmd);
+int	secure_open(struct fg_node *n, const struct fg_packet *pkt,
+	    struct fg_peer *p, struct fg_buf *plain, unsigned *flags,
+	    char *key_id, size_t key_idsz);
+void	secure_on_packet(struct fg_node *n, const struct fg_packet *pkt,
+	    uint32_t ip, uint16_t port);
+
+/* presence.c, continued */
+void	presence_probe(struct fg_node *n, uint32_t ip, uint16_t port);
+
 /* message.c */
 void	message_on_packet(struct fg_node *n, const struct fg_packet *pkt,
 	    uint32_t ip, uint16_t port);
 void	message_peer_known(struct fg_node *n, const struct fg_peer *p);
 void	message_cancel_all(struct fg_node *n);
+void	message_peer_keyed(struct fg_node *n, const struct fg_peer *p);
+int	message_put_attach_list(const struct outmsg *o, enum fg_charset cs,
+	    struct fg_buf *b);
 void	message_forget_sender(struct fg_node *n, const char *user, const char *host);
 
 #endif /* FG_NODE_INT_H */

@@ -90,6 +90,7 @@ peer_free(struct fg_peer *p)
 	free(p->nick);
 	free(p->group);
 	free(p->version);
+	fg_crypto_key_free(p->key);
 	free(p);
 }
 

@@ -13,6 +13,7 @@
 #include <sys/queue.h>
 
 #include "charset.h"
+#include "crypto.h"
 
 struct fg_peer {
 	uint32_t	id;		/* stable, 1-based, never reused */
@@ -28,6 +29,9 @@ struct fg_peer {
 	unsigned	dialup : 1;	/* wants entry packets by unicast */
 	unsigned	absent : 1;	/* away, as far as we can tell */
 	unsigned	feige : 1;	/* a feige node: honours file offsets */
+	unsigned	key_refused : 1; /* its key did not match the pinned one */
+	struct fg_key	*key;		/* its public key, once fetched and pinned */
+	uint32_t	key_capa;	/* the capabilities it sent with the key */
 
 	TAILQ_ENTRY(fg_peer) entry;	/* in id order */
 	struct fg_peer	*next_name;	/* hash chains */

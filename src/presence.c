@@ -29,7 +29,7 @@ status_opts(const struct fg_node *n)
 	/* Bound to one address we miss broadcasts: ask for unicast entries. */
 	if (!n->bound_any)
 		o |= FG_OPT_DIALUP;
-	return o;
+	return o | secure_status_opts(n);
 }
 
 /* Appends our entry payload in charset cs (UTF-8 section included). */
@@ -102,6 +102,12 @@ send_entry_to(struct fg_node *n, uint32_t mode, uint32_t ip, uint16_t port,
 		r = node_sendto(n, ip, port, fg_buf_ptr(&b), fg_buf_len(&b));
 	fg_buf_release(&b);
 	return r;
+}
+
+void
+presence_probe(struct fg_node *n, uint32_t ip, uint16_t port)
+{
+	(void)send_entry_to(n, FG_CMD_BR_ENTRY, ip, port, NULL);
 }
 
 /* The charset a packet's header names are in, before we know the sender. */

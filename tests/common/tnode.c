@@ -13,7 +13,8 @@
 static void
 event_cb(struct fg_node *n, const struct fg_event *ev, void *arg)
 {
-	struct tn_rec *r = &((struct tnode *)arg)->rec;
+	struct tnode *t = arg;
+	struct tn_rec *r = &t->rec;
 
 	(void)n;
 	switch (ev->type) {
@@ -35,9 +36,15 @@ event_cb(struct fg_node *n, const struct fg_event *ev, void *arg)
 			r->port[r->nmsg] = ev->msg->port;
 			r->nmsg++;
 		}
+		t->last_encrypted = ev->msg->encrypted;
+		t->last_verified = ev->msg->verified;
 		break;
 	case FG_EV_RECEIPT:
 		r->receipts++;
+		t->receipts_encrypted += ev->encrypted;
+		break;
+	case FG_EV_SECURITY:
+		t->security++;
 		break;
 	case FG_EV_READ:
 		r->reads++;
@@ -153,6 +160,7 @@ tn_start(struct tn_env *e, int i)
 	cfg.retry_ms = 150;
 	cfg.retries = 4;
 	cfg.probe_ms = 100;
+	cfg.keystore = t->ks;
 	memset(&t->rec, 0, sizeof(t->rec));
 	if ((r = fg_node_new(&e->loop, &cfg, event_cb, t, &t->node, err, sizeof(err))) != 0 ||
 	    (r = fg_node_start(t->node, err, sizeof(err))) != 0) {

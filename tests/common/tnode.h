@@ -39,6 +39,10 @@ struct tnode {
 	char		 addr[16];
 	char		 user[16];
 	int		 stopped;
+	struct fg_keystore *ks;		/* set before tn_start to encrypt */
+	int		 security;	/* FG_EV_SECURITY events seen */
+	int		 last_encrypted, last_verified; /* of the last message */
+	int		 receipts_encrypted;
 	uint32_t	 drop_mode;	/* drop the next drop_left datagrams of this mode */
 	int		 drop_left;
 };
