@@ -268,14 +268,66 @@ iconv_run(iconv_t cd, const uint8_t **inp, size_t *left, struct fg_buf *out,
 	return 0;
 }
 
-/* Opens an iconv descriptor from one charset to another. */
+/*
+ * iconv_open costs far more than a short conversion, so each thread keeps
+ * the few descriptors it has opened (there are at most eight pairs) and
+ * resets one before use. Thread-local: transfer threads convert names too.
+ * A thread that ends calls fg_charset_thread_end to close its own.
+ */
+#define CD_CACHE	8
+
+static _Thread_local struct {
+	const char	*to, *from;
+	iconv_t		 cd;
+} cd_cache[CD_CACHE];
+
+/* Gets a reset iconv descriptor from one charset to another. */
 static int
 iconv_start(const char *to, const char *from, iconv_t *cd)
 {
+	size_t i;
+
+	for (i = 0; i < CD_CACHE && cd_cache[i].to != NULL; i++)
+		if (cd_cache[i].to == to && cd_cache[i].from == from) {
+			*cd = cd_cache[i].cd;
+			(void)iconv(*cd, NULL, NULL, NULL, NULL);
+			return 0;
+		}
 	*cd = iconv_open(to, from);
 	if (*cd == (iconv_t)-1)
 		return FG_ERR_CHARSET;
+	if (i < CD_CACHE) {
+		cd_cache[i].to = to;
+		cd_cache[i].from = from;
+		cd_cache[i].cd = *cd;
+	}
 	return 0;
+}
+
+void
+fg_charset_thread_end(void)
+{
+	size_t i;
+
+	for (i = 0; i < CD_CACHE; i++)
+		if (cd_cache[i].to != NULL) {
+			iconv_close(cd_cache[i].cd);
+			cd_cache[i].to = cd_cache[i].from = NULL;
+		}
+}
+
+/* Gives a descriptor back: cached ones stay open, others are closed. */
+static void
+iconv_done(iconv_t cd)
+{
+	size_t i;
+
+	if (cd == (iconv_t)-1)
+		return;
+	for (i = 0; i < CD_CACHE; i++)
+		if (cd_cache[i].to != NULL && cd_cache[i].cd == cd)
+			return;
+	iconv_close(cd);
 }
 
 int
@@ -322,8 +374,7 @@ fg_charset_to_utf8(enum fg_charset cs, const void *in, size_t len,
 	}
 	r = 0;
  out:
-	if (cd != (iconv_t)-1)
-		iconv_close(cd);
+	iconv_done(cd);
 	if (r != 0)
 		out->size = start;	/* leave out as it was */
 	return r;
@@ -378,8 +429,7 @@ fg_charset_from_utf8(enum fg_charset cs, const void *in, size_t len,
 	}
 	r = 0;
  out:
-	if (cd != (iconv_t)-1)
-		iconv_close(cd);
+	iconv_done(cd);
 	if (r != 0)
 		out->size = start;	/* leave out as it was */
 	return r;

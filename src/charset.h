@@ -44,6 +44,9 @@ size_t	fg_charset_cut(enum fg_charset cs, const void *p, size_t len,
 /* Cuts FeiQ's trailing "{/font;...}" off UTF-8 text via *len; 1 if cut. */
 int	fg_feiq_strip_font(const char *text, size_t *len);
 
+/* Closes the conversion descriptors the calling thread keeps (call before it ends). */
+void	fg_charset_thread_end(void);
+
 /* Starts a peer's state with the node's default legacy charset. */
 void	fg_charset_peer_init(struct fg_charset_peer *p, enum fg_charset legacy);
 /* Learns from a received packet: command word, version field, text. */

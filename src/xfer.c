@@ -436,6 +436,7 @@ xfer_upload_main(void *arg)
 	set_live(j, -1);
 	close(j->sock);
 	j->sock = -1;
+	fg_charset_thread_end();
 	xfer_post(j, 1);
 }
 
@@ -838,5 +839,6 @@ xfer_download_main(void *arg)
 	if (root >= 0)
 		close(root);
 	free(buf);
+	fg_charset_thread_end();
 	xfer_post(j, 1);
 }
