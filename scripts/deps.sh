@@ -8,7 +8,7 @@ set -eu
 [ "${FEIGE_SKIP_DEPS:-0}" = 1 ] && exit 0
 
 PKGS="cmake make gcc pkg-config clang libuv1-dev libssl-dev libsqlite3-dev \
-libncurses-dev libcmocka-dev libjansson-dev python3-pytest"
+libncurses-dev libcmocka-dev libjansson-dev python3-pytest tmux iproute2"
 [ $# -gt 0 ] && PKGS="$PKGS $*"
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
