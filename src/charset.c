@@ -598,7 +598,16 @@ fg_charset_for_send(const struct fg_charset_peer *p, int *utf8opt)
 			*utf8opt = 1;
 		return FG_CS_UTF8;
 	}
-	if (p->iptux && !p->sent_legacy)
-		return FG_CS_UTF8;
+	/*
+	 * iptux marks no packet and always calls itself "utf-8" whatever it
+	 * is set to; it reads valid UTF-8 as UTF-8 and everything else as
+	 * GB18030 (set to utf-8) or in its own legacy charset (set to gbk).
+	 * GB18030 reads right either way, so it is what an iptux gets until
+	 * it has shown it writes UTF-8. Plain GBK would not do: glibc writes
+	 * the euro sign as 0x80, which GB18030 rejects, and iptux then drops
+	 * the packet and falls back to UTF-16 for good.
+	 */
+	if (p->iptux)
+		return p->sent_utf8 ? FG_CS_UTF8 : FG_CS_GB18030;
 	return p->legacy;
 }

@@ -68,6 +68,34 @@ fg_netif_add_defaults(struct fg_targets *t, char *err, size_t errlen)
 }
 
 int
+fg_netif_add_locals(struct fg_targets *t)
+{
+	struct ifaddrs *ifa, *i;
+
+	if (getifaddrs(&ifa) != 0)
+		return FG_ERR_SYSTEM;
+	for (i = ifa; i != NULL; i = i->ifa_next)
+		if (i->ifa_addr != NULL && i->ifa_addr->sa_family == AF_INET)
+			(void)fg_netif_add(t, ((const struct sockaddr_in *)(const void *)
+			    i->ifa_addr)->sin_addr.s_addr);
+	freeifaddrs(ifa);
+	return 0;
+}
+
+int
+fg_netif_is_local(const struct fg_targets *t, uint32_t ip)
+{
+	size_t i;
+
+	if ((ntohl(ip) >> 24) == 127)
+		return 1;
+	for (i = 0; i < t->n; i++)
+		if (t->ip[i] == ip)
+			return 1;
+	return 0;
+}
+
+int
 fg_netif_add_list(struct fg_targets *t, const char *list, char *err,
     size_t errlen)
 {

@@ -19,6 +19,10 @@ struct fg_targets {
 
 /* Adds the default targets (interfaces that are up, then 255.255.255.255). */
 int	fg_netif_add_defaults(struct fg_targets *t, char *err, size_t errlen);
+/* Adds the address of every IPv4 interface (to know our own packets). */
+int	fg_netif_add_locals(struct fg_targets *t);
+/* 1 when ip (network byte order) is in t or on loopback (127/8). */
+int	fg_netif_is_local(const struct fg_targets *t, uint32_t ip);
 /* Adds the targets of a comma-separated list of IPv4 addresses. */
 int	fg_netif_add_list(struct fg_targets *t, const char *list, char *err,
 	    size_t errlen);

@@ -205,14 +205,19 @@ alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	*buf = uv_buf_init((char *)n->rxbuf, sizeof(n->rxbuf));
 }
 
-/* 1 when the packet carries our own user and host names (a broadcast echo). */
+/*
+ * 1 when the packet is our own broadcast coming back: our names, from our
+ * port on one of our addresses. Names alone are not enough: cloned machines
+ * share a login and a host name.
+ */
 static int
-is_own_echo(struct fg_node *n, const struct fg_packet *pkt)
+is_own_echo(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
+    uint16_t port)
 {
 	enum fg_charset cs = (pkt->command & FG_OPT_UTF8) ? FG_CS_UTF8 : n->legacy;
 	const struct node_names *nm = node_names_for(n, cs);
 
-	if (nm == NULL)
+	if (nm == NULL || port != n->port || !fg_netif_is_local(&n->locals, ip))
 		return 0;
 	return pkt->user.len == fg_buf_len(&nm->user) &&
 	    memcmp(pkt->user.p, fg_buf_ptr(&nm->user), pkt->user.len) == 0 &&
@@ -245,7 +250,7 @@ recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 		n->stats.rx_bad++;
 		return;
 	}
-	if (is_own_echo(n, &pkt)) {
+	if (is_own_echo(n, &pkt, sin->sin_addr.s_addr, ntohs(sin->sin_port))) {
 		n->stats.rx_dropped++;
 		return;
 	}
@@ -453,6 +458,7 @@ fg_node_start(struct fg_node *n, char *err, size_t errlen)
 		(void)uv_send_buffer_size((uv_handle_t *)&n->udp, &sz);
 	}
 	n->start_ms = node_now(n);
+	(void)fg_netif_add_locals(&n->locals);
 	offer_start(n);
 	if (n->get_list) {
 		n->getting_list = 1;

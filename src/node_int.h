@@ -127,6 +127,7 @@ struct fg_node {
 	uint16_t	 port;
 	int		 bound_any;
 	struct fg_targets targets;
+	struct fg_targets locals;	/* our own addresses, to spot our echo */
 	unsigned	 retry_ms, retries, probe_ms;
 	int		 get_list, getting_list;
 

@@ -281,13 +281,14 @@ on_entry(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
 	p->dialup = (pkt->command & FG_OPT_DIALUP) != 0;
 	p->feige = e.has_fg;
 	p->status = pkt->command;
+	/*
+	 * A BR_ENTRY comes from a process that (re)starts: its packet
+	 * numbers (from 1 for iptux, from the clock for the others) may repeat
+	 * those of the one before, so what we saw from it is forgotten.
+	 */
+	if (mode == FG_CMD_BR_ENTRY)
+		message_forget_sender(n, p->user, p->host);
 	if (isnew) {
-		/*
-		 * A host that (re)joins is a new process: its packet numbers,
-		 * seeded from the clock, may repeat those of one that just left.
-		 */
-		if (mode == FG_CMD_BR_ENTRY)
-			message_forget_sender(n, p->user, p->host);
 		emit_peer(n, FG_EV_PEER_JOIN, p);
 		message_peer_known(n, p);
 	} else if (changed)
@@ -423,8 +424,10 @@ presence_on_packet(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
 		on_entry(n, pkt, ip, port);
 		break;
 	case FG_CMD_BR_EXIT:
-		if ((p = touch(n, pkt, ip, port, 0, &isnew, &moved)) != NULL)
+		if ((p = touch(n, pkt, ip, port, 0, &isnew, &moved)) != NULL) {
+			message_forget_sender(n, p->user, p->host);
 			drop_peer(n, p);
+		}
 		break;
 	case FG_CMD_BR_ISGETLIST:
 	case FG_CMD_BR_ISGETLIST2:
