@@ -2,6 +2,7 @@
 #include "history.h"
 
 #include <sys/stat.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -483,6 +484,12 @@ fg_history_close(struct fg_history *h)
 	free(h);
 }
 
+void
+fg_history_set_busy_ms(struct fg_history *h, unsigned ms)
+{
+	sqlite3_busy_timeout(h->db, ms > INT32_MAX ? INT32_MAX : (int)ms);
+}
+
 /* Adds this handle's sessions row unless it has one. */
 static int
 ensure_session(struct fg_history *h, char *err, size_t errlen)
@@ -908,6 +915,18 @@ fg_history_list(struct fg_history *h, const struct fg_history_query *q,
 		r = fg_buf_putf(&sql, " AND m.peer_id IN (SELECT id FROM peers"
 		    " WHERE %s AND %s)", q->user != NULL ? "user = ?" : "1",
 		    q->host != NULL ? "host = ?" : "1");
+	if (q->npeer_ids > FG_HISTORY_MAX_PEER_IDS ||
+	    (q->npeer_ids > 0 && q->peer_ids == NULL)) {
+		snprintf(err, errlen, "history: at most %d peers in one list",
+		    FG_HISTORY_MAX_PEER_IDS);
+		r = FG_ERR_LIMIT;
+		goto out;
+	}
+	for (i = 0; i < q->npeer_ids && r == 0; i++)
+		r = fg_buf_put_str(&sql, i == 0 ? " AND m.peer_id IN (?" :
+		    ", ?");
+	if (r == 0 && q->npeer_ids > 0)
+		r = fg_buf_put_str(&sql, ")");
 	if (r == 0 && q->before_id != 0)
 		r = fg_buf_put_str(&sql, " AND m.id < ?");
 	if (r == 0 && fg_buf_len(&s.fts) > 0)
@@ -932,6 +951,8 @@ fg_history_list(struct fg_history *h, const struct fg_history_query *q,
 		bind_text(st, ++n, q->user);
 	if (q->host != NULL)
 		bind_text(st, ++n, q->host);
+	for (i = 0; i < q->npeer_ids; i++)
+		sqlite3_bind_int64(st, ++n, q->peer_ids[i]);
 	if (q->before_id != 0)
 		sqlite3_bind_int64(st, ++n, q->before_id);
 	if (fg_buf_len(&s.fts) > 0)
@@ -991,4 +1012,88 @@ fg_history_attachments(struct fg_history *h, int64_t message_rowid,
  out:
 	sqlite3_finalize(st);
 	return r;
+}
+
+/* Runs one peer look-up (sql with ?1 and maybe ?2) and calls cb per row. */
+static int
+peers_query(struct fg_history *h, const char *sql, const char *a,
+    const char *b, fg_history_peer_cb cb, void *arg, size_t *n, char *err,
+    size_t errlen)
+{
+	struct fg_history_peer p;
+	sqlite3_stmt *st = NULL;
+	int rc, r = 0;
+
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		r = dberr(h, "preparing the peer look-up", err, errlen);
+		goto out;
+	}
+	bind_text(st, 1, a);
+	if (b != NULL)
+		bind_text(st, 2, b);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&p, 0, sizeof(p));
+		p.id = sqlite3_column_int64(st, 0);
+		p.user = (const char *)sqlite3_column_text(st, 1);
+		p.host = (const char *)sqlite3_column_text(st, 2);
+		p.nick = (const char *)sqlite3_column_text(st, 3);
+		p.address = (const char *)sqlite3_column_text(st, 4);
+		p.first_seen = sqlite3_column_int64(st, 5);
+		p.last_seen = sqlite3_column_int64(st, 6);
+		(*n)++;
+		if ((r = cb(&p, arg)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		r = dberr(h, "looking up peers", err, errlen);
+ out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+#define PEER_COLUMNS \
+	"SELECT id, user, host, nick, address, first_seen, last_seen FROM peers"
+
+int
+fg_history_find_peers(struct fg_history *h, const char *who,
+    fg_history_peer_cb cb, void *arg, char *err, size_t errlen)
+{
+	char ip[INET_ADDRSTRLEN], *user = NULL;
+	const char *colon, *at;
+	struct in_addr in;
+	size_t n = 0, len;
+	int r = 0;
+
+	if (who == NULL || who[0] == '\0') {
+		snprintf(err, errlen, "history: empty peer name");
+		return FG_ERR_INVAL;
+	}
+	colon = strchr(who, ':');
+	len = colon != NULL ? (size_t)(colon - who) : strlen(who);
+	if (len < sizeof(ip)) {
+		memcpy(ip, who, len);
+		ip[len] = '\0';
+		if (inet_pton(AF_INET, ip, &in) == 1) {
+			if (colon != NULL)
+				return peers_query(h, PEER_COLUMNS
+				    " WHERE address = ?1 ORDER BY id", who, NULL,
+				    cb, arg, &n, err, errlen);
+			return peers_query(h, PEER_COLUMNS " WHERE address = ?1"
+			    " OR substr(address, 1, length(?1) + 1) = ?1 || ':'"
+			    " ORDER BY id", who, NULL, cb, arg, &n, err, errlen);
+		}
+	}
+	if ((at = strrchr(who, '@')) != NULL && at != who && at[1] != '\0') {
+		if ((user = strndup(who, (size_t)(at - who))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return FG_ERR_ALLOC;
+		}
+		r = peers_query(h, PEER_COLUMNS " WHERE user = ?1 AND host = ?2"
+		    " ORDER BY id", user, at + 1, cb, arg, &n, err, errlen);
+		free(user);
+		if (r != 0 || n > 0)
+			return r;
+	}
+	return peers_query(h, PEER_COLUMNS " WHERE nick = ?1 ORDER BY id", who,
+	    NULL, cb, arg, &n, err, errlen);
 }

@@ -64,11 +64,24 @@ struct fg_history_query {
 	const char	*search;	/* words that must all occur; NULL: any */
 	int64_t		 before_id;	/* only rows with id < this; 0: all */
 	unsigned	 limit;		/* 0: 50; at most 1000 */
+	const int64_t	*peer_ids;	/* only these peers' messages; NULL: any */
+	size_t		 npeer_ids;	/* at most FG_HISTORY_MAX_PEER_IDS */
+};
+
+#define FG_HISTORY_MAX_PEER_IDS	64
+
+/* A stored peer, as fg_history_find_peers reports it. */
+struct fg_history_peer {
+	int64_t		 id;
+	const char	*user, *host;
+	const char	*nick, *address; /* latest known; either may be NULL */
+	int64_t		 first_seen, last_seen; /* Unix ms */
 };
 
 /* A callback per row; a nonzero return stops the walk and is returned. */
 typedef int (*fg_history_row_cb)(const struct fg_history_row *, void *);
 typedef int (*fg_history_attach_cb)(const struct fg_history_attach *, void *);
+typedef int (*fg_history_peer_cb)(const struct fg_history_peer *, void *);
 
 /* $XDG_DATA_HOME/feige/history.db, else ~/.local/share/feige/history.db. */
 int	fg_history_default_path(char *out, size_t outsz);
@@ -77,6 +90,8 @@ int	fg_history_open(const char *path, struct fg_history **out, char *err,
 	    size_t errlen);
 /* Closes the database; NULL is a no-op. */
 void	fg_history_close(struct fg_history *h);
+/* How long a write waits for another writer's lock (default 5000 ms). */
+void	fg_history_set_busy_ms(struct fg_history *h, unsigned ms);
 
 /* Records a message and upserts its peer; *rowid gets the message's id. */
 int	fg_history_add_message(struct fg_history *h,
@@ -105,6 +120,14 @@ int	fg_history_list(struct fg_history *h, const struct fg_history_query *q,
 /* Calls cb for each attachment of a message, in insertion order. */
 int	fg_history_attachments(struct fg_history *h, int64_t message_rowid,
 	    fg_history_attach_cb cb, void *arg, char *err, size_t errlen);
+
+/*
+ * Calls cb for each stored peer that who names, oldest first: "a.b.c.d"
+ * (the latest address, any port) or "a.b.c.d:port"; else "user@host"
+ * (ASCII case ignored), and when that matches nothing, an exact nick.
+ */
+int	fg_history_find_peers(struct fg_history *h, const char *who,
+	    fg_history_peer_cb cb, void *arg, char *err, size_t errlen);
 
 /* Names as stored: "in", "acked", "declined"...; "?" when out of range. */
 const char *fg_history_dir_name(enum fg_history_dir d);

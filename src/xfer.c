@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,20 @@ mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * A peer that hangs up makes sendfile raise SIGPIPE, which would end the
+ * whole process; blocked in the worker, the call fails with EPIPE instead.
+ */
+static void
+block_sigpipe(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	(void)pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
 int
@@ -421,6 +436,7 @@ xfer_upload_main(void *arg)
 	char drain[256];
 	int r;
 
+	block_sigpipe();
 	blocking_with_timeouts(j->sock, XFER_IDLE_S);
 	snprintf(j->cur, sizeof(j->cur), "%s", f->name);
 	r = j->req_mode == FG_CMD_GETFILEDATA ? upload_file(j, f) : upload_stream(j, f);
@@ -810,6 +826,7 @@ xfer_download_main(void *arg)
 	size_t i;
 	int root = -1, r;
 
+	block_sigpipe();
 	for (i = 0; i < j->nfiles; i++)
 		j->total += j->files[i].size;
 	if ((buf = malloc(XFER_BUF)) == NULL) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "conf.h"
 #include "feige/feige.h"
 #include "jsonev.h"
 #include "local.h"
@@ -58,7 +59,8 @@ fg_cmd_broadcast(struct fg_cmd_ctx *ctx, int argc, char **argv)
 		r = FG_EXIT_FAIL;
 		goto done;
 	}
-	if ((r = fg_cmd_call(ctx, req, &o, wait_ms, &reply)) != 0 ||
+	if ((r = fg_conf_node(ctx, &o)) >= 0 ||
+	    (r = fg_cmd_call(ctx, req, &o, wait_ms, &reply)) != 0 ||
 	    (r = fg_cmd_check(reply)) != 0)
 		goto done;
 	if (ctx->json) {
@@ -69,6 +71,7 @@ fg_cmd_broadcast(struct fg_cmd_ctx *ctx, int argc, char **argv)
 		json_decref(out);
 	}
  done:
+	fg_node_opts_free(&o);
 	free(owned);
 	json_decref(req);
 	json_decref(reply);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "conf.h"
 #include "feige/feige.h"
 #include "local.h"
 #include "opts.h"
@@ -169,7 +170,8 @@ fg_cmd_list(struct fg_cmd_ctx *ctx, int argc, char **argv)
 		fg_cmd_error("out of memory");
 		return FG_EXIT_FAIL;
 	}
-	if ((r = fg_cmd_call(ctx, req, &o, wait_ms, &reply)) != 0 ||
+	if ((r = fg_conf_node(ctx, &o)) >= 0 ||
+	    (r = fg_cmd_call(ctx, req, &o, wait_ms, &reply)) != 0 ||
 	    (r = fg_cmd_check(reply)) != 0)
 		goto out;
 	if (!json_is_array((peers = json_object_get(reply, "peers")))) {
@@ -183,6 +185,7 @@ fg_cmd_list(struct fg_cmd_ctx *ctx, int argc, char **argv)
 	} else
 		print_table(peers);
  out:
+	fg_node_opts_free(&o);
 	json_decref(req);
 	json_decref(reply);
 	return r;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "conf.h"
 #include "feige/feige.h"
 #include "jsonev.h"
 #include "local.h"
@@ -85,7 +86,8 @@ fg_cmd_send(struct fg_cmd_ctx *ctx, int argc, char **argv)
 		r = FG_EXIT_FAIL;
 		goto out;
 	}
-	if ((r = fg_cmd_call(ctx, req, &o, wait_ms, &reply)) != 0)
+	if ((r = fg_conf_node(ctx, &o)) >= 0 ||
+	    (r = fg_cmd_call(ctx, req, &o, wait_ms, &reply)) != 0)
 		goto out;
 	code = json_string_value(json_object_get(reply, "code"));
 	if (!json_is_true(json_object_get(reply, "ok")) && code != NULL &&
@@ -100,6 +102,7 @@ fg_cmd_send(struct fg_cmd_ctx *ctx, int argc, char **argv)
 	if (ctx->json)
 		r = print_result(reply);
  out:
+	fg_node_opts_free(&o);
 	free(owned);
 	json_decref(req);
 	json_decref(reply);

@@ -6,6 +6,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "feige/feige.h"
+#include "fileev.h"
 #include "jsonev.h"
 
 /* Prints "#3 user@host (nick)" for a peer object, or the bare address. */
@@ -93,7 +94,9 @@ print_event(json_t *ev)
 	const char *e = fg_cmd_jstr(ev, "event");
 	json_t *peer = json_object_get(ev, "peer");
 
-	if (strcmp(e, "message") == 0)
+	if (fg_fileev_print(stdout, ev))
+		;	/* offers, transfers and log lines */
+	else if (strcmp(e, "message") == 0)
 		print_message(ev);
 	else if (strcmp(e, "peer_join") == 0 || strcmp(e, "peer_leave") == 0 ||
 	    strcmp(e, "peer_change") == 0) {

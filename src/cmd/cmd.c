@@ -26,7 +26,11 @@ const struct fg_cmd_entry fg_cmd_table[] = {
 	{ "daemon", "daemon [node options]",
 	  "Run this user's node in the foreground until SIGINT or SIGTERM. The\n"
 	  "other commands talk to it over <home>/feige.sock; it logs one line\n"
-	  "per notable thing to stderr.\n\n"
+	  "per notable thing to stderr. It records every message in the history\n"
+	  "(see `feige history`) and takes its settings from the config file\n"
+	  "(see `feige config`); with [transfer] auto_accept it accepts offers\n"
+	  "within max_files and max_total_size into download_dir and declines\n"
+	  "the others.\n\n"
 	  "Options:\n" FG_NODE_OPTS_HELP,
 	  fg_cmd_daemon },
 	{ "list", "list [--json] [--wait MS] [node options]",
@@ -83,6 +87,103 @@ const struct fg_cmd_entry fg_cmd_table[] = {
 	  "Show the daemon's user, host, nick, group, port, away state and the\n"
 	  "number of known peers. Needs a daemon.\n",
 	  fg_cmd_status },
+	{ "send-file", "send-file [-m TEXT] [--wait] [--json] [node options] PEER "
+	  "PATH...",
+	  "Offer files and folders to PEER (as for send) in one message, with\n"
+	  "TEXT (\"-\": stdin) as its text, and print the offer's ID once PEER\n"
+	  "acknowledged it. Exits 3 when PEER is unknown, 4 when it never\n"
+	  "acknowledged (the offer is then withdrawn). The daemon serves the\n"
+	  "files until all were fetched, the peer declines, `feige cancel ID`,\n"
+	  "or the daemon's --offer-lifetime passes.\n\n"
+	  "  -m, --message TEXT  the text that goes with the files\n"
+	  "  --wait     stay until the offer ends, with upload progress on\n"
+	  "             stderr when it is a terminal: exit 0 when everything was\n"
+	  "             fetched, 6 when the peer declined, 1 when the offer was\n"
+	  "             cancelled or expired. Without a daemon a short-lived node\n"
+	  "             serves the offer meanwhile (and withdraws it on ^C).\n"
+	  "  --json     print {\"ok\":true,\"offer\":N,\"msg\":M}; with --wait also\n"
+	  "             the upload and offer_end events, one JSON object a line\n\n"
+	  NODE_NOTE,
+	  fg_cmd_send_file },
+	{ "offers", "offers [--json]",
+	  "List the offers of files made to us and not yet fetched or declined:\n"
+	  "ID FROM FILES SIZE AGE, then one indented line per file or folder\n"
+	  "(fid, name, size, state; a folder's size is known once fetched).\n"
+	  "Needs a daemon.\n\n"
+	  "  --json     one JSON array of offer objects\n",
+	  fg_cmd_offers },
+	{ "accept", "accept [--to DIR] [--overwrite] [--max-size N] "
+	  "[--max-files N] [--json] OFFER [FILE...]",
+	  "Fetch OFFER (all of it, or each FILE given by name or fid) into DIR\n"
+	  "(default: transfer.download_dir of the config file, else\n"
+	  "$XDG_DOWNLOAD_DIR, else ~/Downloads; made when missing) and\n"
+	  "wait until it is done: exit 0, or 1 with the error. Nothing is\n"
+	  "replaced unless --overwrite: a name taken gets \" (1)\" and so on. On a\n"
+	  "terminal, stderr shows the file, bytes, rate and time left. ^C leaves\n"
+	  "the transfer to the daemon (`feige cancel XFER` stops it). Needs a\n"
+	  "daemon.\n\n"
+	  "  --to DIR       where the files go\n"
+	  "  --overwrite    replace files of the same name\n"
+	  "  --max-size N   fetch at most N bytes (suffixes K, M, G, T)\n"
+	  "  --max-files N  fetch at most N files and folders\n"
+	  "  --json         print each xfer_progress and xfer_done event as one\n"
+	  "                 JSON object a line\n",
+	  fg_cmd_accept },
+	{ "decline", "decline [--json] OFFER",
+	  "Refuse OFFER: the sender is told (RELEASEFILES) and it is forgotten.\n"
+	  "Needs a daemon.\n",
+	  fg_cmd_decline },
+	{ "cancel", "cancel [--json] ID",
+	  "Withdraw an offer of ours (ID as send-file printed it; its uploads\n"
+	  "stop) or stop a transfer (its id from `watch` or `accept --json`).\n"
+	  "Needs a daemon.\n",
+	  fg_cmd_cancel },
+	{ "recv", "recv [--to DIR] [--yes] [--max-size N] [--max-files N] "
+	  "[--overwrite] [--once] [--json]",
+	  "Wait for offers and fetch each in turn into DIR (as accept does),\n"
+	  "those already waiting first. An offer of more than --max-size bytes\n"
+	  "or --max-files files and folders is declined; the caps also bound\n"
+	  "what a folder may stream in. Without --yes each offer is asked about\n"
+	  "on the terminal (\"[y/N]\"; no declines it), and with no terminal on\n"
+	  "stdin --yes is required. The defaults come from the config file's\n"
+	  "[transfer] download_dir, max_total_size, max_files and auto_accept.\n"
+	  "Needs a daemon.\n\n"
+	  "  --to DIR       where the files go\n"
+	  "  --yes          accept without asking\n"
+	  "  --max-size N   cap in bytes (default 4G; suffixes K, M, G, T; 0: none)\n"
+	  "  --max-files N  cap on files and folders (default 10000; 0: none)\n"
+	  "  --overwrite    replace files of the same name\n"
+	  "  --once         stop after the first offer: exit 0 when it was\n"
+	  "                 received, else 1\n"
+	  "  --json         offers, transfer events and declines as JSON lines\n",
+	  fg_cmd_recv },
+	{ "history", "history [--json] [--search Q] [--limit N] [--before ID] [PEER]",
+	  "Show the recorded messages, oldest first within the page: the newest\n"
+	  "--limit N (default 50, at most 1000), or those before message #ID.\n"
+	  "PEER is user@host, a nick, or an IPv4 address (with an optional\n"
+	  ":port) as last seen; exits 3 when it matches nothing recorded. Reads\n"
+	  "the database directly: no daemon is needed.\n\n"
+	  "  --search Q      only messages with every word of Q (any substring\n"
+	  "                  of three or more characters, CJK included)\n"
+	  "  --json          one JSON object per message, with its attachments\n"
+	  "  --history FILE  the database (default: the global --history, else\n"
+	  "                  $XDG_DATA_HOME/feige/history.db)\n",
+	  fg_cmd_history },
+	{ "config", "config [--json] [node options]",
+	  "Print the effective settings (\"key = value  # from <source>\"): the\n"
+	  "defaults, then the config file (the global --config FILE, else\n"
+	  "$FEIGE_CONFIG, else $XDG_CONFIG_HOME/feige/config.ini), then the\n"
+	  "node options given here, which win as they do for other commands.\n\n"
+	  "  --json     {\"file\",\"exists\",\"history\",\"settings\":[{\"key\",\n"
+	  "             \"value\",\"source\",\"origin\"}...]}\n\n"
+	  "Options:\n" FG_NODE_OPTS_HELP,
+	  fg_cmd_config },
+	{ "tui", "tui [node options]",
+	  "The interactive chat UI (also `feige` with no command): peers, one\n"
+	  "conversation per peer and one for everyone, transfers, history.\n"
+	  "Starts a daemon with the node options when none runs; /help inside.\n\n"
+	  "Options:\n" FG_NODE_OPTS_HELP,
+	  fg_cmd_tui },
 	{ "help", "help [COMMAND]",
 	  "Show the help of feige or of one command.\n",
 	  fg_cmd_help },
@@ -106,7 +207,8 @@ fg_cmd_print_help(FILE *f)
 	const struct fg_cmd_entry *e;
 
 	fprintf(f, "feige %s: IP Messenger (IPMsg) for Linux\n\n", FEIGE_VERSION);
-	fprintf(f, "usage: feige [--home DIR] [--json] COMMAND [ARGS]\n"
+	fprintf(f, "usage: feige [--home DIR] [--config FILE] [--history FILE | "
+	    "--no-history]\n             [--json] COMMAND [ARGS]\n"
 	    "       feige --help | --version\n\ncommands:\n");
 	for (e = fg_cmd_table; e->name != NULL; e++)
 		fprintf(f, "  feige %s\n", e->usage);
@@ -114,6 +216,11 @@ fg_cmd_print_help(FILE *f)
 	    "  --home DIR  state directory (default $FEIGE_HOME, else\n"
 	    "              $XDG_STATE_HOME/feige, else ~/.local/state/feige);\n"
 	    "              the daemon listens on DIR/" FG_HOME_SOCKET "\n"
+	    "  --config FILE  settings file (default $FEIGE_CONFIG, else\n"
+	    "              $XDG_CONFIG_HOME/feige/config.ini); flags override it\n"
+	    "  --history FILE  message history database (default\n"
+	    "              $XDG_DATA_HOME/feige/history.db)\n"
+	    "  --no-history  record no history\n"
 	    "  --json      machine-readable output (also per command)\n"
 	    "  --help      this help; `feige COMMAND --help` for a command's\n"
 	    "  --version   print the version\n"
@@ -124,7 +231,8 @@ fg_cmd_print_help(FILE *f)
 	    "  3  unknown (or ambiguous) peer\n"
 	    "  4  the peer never answered (no acknowledgement)\n"
 	    "  5  no daemon could be reached or started, or the port could not\n"
-	    "     be bound\n");
+	    "     be bound\n"
+	    "  6  the peer declined the offer (send-file --wait)\n");
 }
 
 void

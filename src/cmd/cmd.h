@@ -20,11 +20,15 @@
 #define FG_EXIT_UNKNOWN_PEER	3	/* PEER names no peer (or several) */
 #define FG_EXIT_NO_ACK		4	/* the peer never acknowledged */
 #define FG_EXIT_NO_DAEMON	5	/* no daemon reachable, or the port is taken */
+#define FG_EXIT_DECLINED	6	/* the peer declined (released) our offer */
 
 struct fg_cmd_entry;
 
 struct fg_cmd_ctx {
 	const char			*home_opt;	/* --home, or NULL */
+	const char			*config_opt;	/* --config, or NULL */
+	const char			*history_opt;	/* --history, or NULL */
+	int				 no_history;	/* --no-history */
 	int				 json;		/* --json */
 	const struct fg_cmd_entry	*cmd;
 };
@@ -101,7 +105,16 @@ int	fg_cmd_info(struct fg_cmd_ctx *, int, char **);
 int	fg_cmd_watch(struct fg_cmd_ctx *, int, char **);
 int	fg_cmd_read(struct fg_cmd_ctx *, int, char **);
 int	fg_cmd_status(struct fg_cmd_ctx *, int, char **);
+int	fg_cmd_send_file(struct fg_cmd_ctx *, int, char **);
+int	fg_cmd_offers(struct fg_cmd_ctx *, int, char **);
+int	fg_cmd_accept(struct fg_cmd_ctx *, int, char **);
+int	fg_cmd_decline(struct fg_cmd_ctx *, int, char **);
+int	fg_cmd_cancel(struct fg_cmd_ctx *, int, char **);
+int	fg_cmd_recv(struct fg_cmd_ctx *, int, char **);
 int	fg_cmd_help(struct fg_cmd_ctx *, int, char **);
+int	fg_cmd_tui(struct fg_cmd_ctx *, int, char **);
+int	fg_cmd_history(struct fg_cmd_ctx *, int, char **);
+int	fg_cmd_config(struct fg_cmd_ctx *, int, char **);
 
 /*
  * Parses a command with only --help and --json (and no node options):

@@ -6,10 +6,12 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "charset.h"
 #include "feige/feige.h"
+#include "proto.h"
 
 json_t *
 fg_jsonev_str(const char *s, size_t len)
@@ -108,6 +110,11 @@ event_name(enum fg_event_type t)
 	case FG_EV_RECEIPT:	return "receipt";
 	case FG_EV_READ:	return "read";
 	case FG_EV_INFO:	return "info";
+	case FG_EV_OFFER:	return "offer";
+	case FG_EV_OFFER_END:	return "offer_end";
+	case FG_EV_XFER_PROGRESS: return "xfer_progress";
+	case FG_EV_XFER_DONE:	return "xfer_done";
+	case FG_EV_LOG:		return "log";
 	default:		return NULL;	/* not (yet) on the wire */
 	}
 }
@@ -143,6 +150,155 @@ add_message(json_t *o, const struct fg_message *m)
 	    fg_jsonev_set(o, "attach", json_boolean(m->attach != NULL)) != 0)
 		return FG_ERR_ALLOC;
 	return add_origin(o, m->ip, m->port, m->peer);
+}
+
+const char *
+fg_jsonev_file_state(int state)
+{
+	switch (state) {
+	case FG_OFFER_NEW:	return "new";
+	case FG_OFFER_FETCHING:	return "fetching";
+	case FG_OFFER_DONE:	return "done";
+	case FG_OFFER_FAILED:	return "failed";
+	case FG_OFFER_DECLINED:	return "declined";
+	}
+	return "unknown";
+}
+
+const char *
+fg_jsonev_offer_why(int why)
+{
+	switch (why) {
+	case FG_OFFER_END_FETCHED:	return "fetched";
+	case FG_OFFER_END_RELEASED:	return "released";
+	case FG_OFFER_END_CANCELLED:	return "cancelled";
+	case FG_OFFER_END_EXPIRED:	return "expired";
+	}
+	return "unknown";
+}
+
+/* Sets key in obj to the number v; fails when out of memory. */
+static int
+set_num(json_t *obj, const char *key, uint64_t v)
+{
+	return fg_jsonev_set(obj, key, json_integer((json_int_t)v));
+}
+
+/* Sets key in obj to the string s ("" for NULL). */
+static int
+set_str(json_t *obj, const char *key, const char *s)
+{
+	return fg_jsonev_set(obj, key, fg_jsonev_cstr(s != NULL ? s : ""));
+}
+
+/* A file of a received offer: {"fid","name","size","mtime","type","state"}. */
+static json_t *
+offer_file(const struct fg_offer_file *f)
+{
+	json_t *o;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	if (set_num(o, "fid", f->fid) != 0 ||
+	    set_str(o, "name", f->name) != 0 ||
+	    set_num(o, "size", f->size) != 0 ||
+	    set_num(o, "mtime", f->mtime) != 0 ||
+	    fg_jsonev_set(o, "type", json_string(f->attr == FG_FILE_DIR ?
+	    "folder" : "file")) != 0 ||
+	    fg_jsonev_set(o, "state",
+	    json_string(fg_jsonev_file_state(f->state))) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *
+fg_jsonev_offer(const struct fg_offer *o, const struct fg_peer *p,
+    const char *text, uint64_t age_ms)
+{
+	json_t *j, *files;
+	uint64_t total = 0;
+	size_t i;
+
+	if ((j = json_object()) == NULL)
+		return NULL;
+	if ((files = json_array()) == NULL ||
+	    json_object_set_new(j, "files", files) != 0)
+		goto fail;
+	for (i = 0; i < o->nfiles; i++) {
+		total += o->files[i].size;
+		if (json_array_append_new(files, offer_file(&o->files[i])) != 0)
+			goto fail;
+	}
+	if (set_num(j, "id", o->id) != 0 ||
+	    set_num(j, "pktno", o->pktno) != 0 ||
+	    set_str(j, "user", o->user) != 0 ||
+	    set_str(j, "host", o->host) != 0 ||
+	    add_origin(j, o->ip, o->port, p) != 0 ||
+	    fg_jsonev_set(j, "time", json_integer((json_int_t)time(NULL) -
+	    (json_int_t)(age_ms / 1000))) != 0 ||
+	    set_num(j, "age", age_ms / 1000) != 0 ||
+	    set_str(j, "text", text) != 0 ||
+	    set_num(j, "count", o->nfiles) != 0 ||
+	    set_num(j, "total", total) != 0)
+		goto fail;
+	return j;
+ fail:
+	json_decref(j);
+	return NULL;
+}
+
+/* Adds a transfer's fields (and, when it ended, how) to an event. */
+static int
+add_xfer(json_t *o, const struct fg_xfer_info *x, int done)
+{
+	char ip[INET_ADDRSTRLEN];
+	const char *status = "ok";
+
+	fg_jsonev_ip(x->ip, ip, sizeof(ip));
+	if (set_num(o, "id", x->id) != 0 ||
+	    set_num(o, "offer", x->offer_id) != 0 ||
+	    fg_jsonev_set(o, "upload", json_boolean(x->upload)) != 0 ||
+	    fg_jsonev_set(o, "address", json_string(ip)) != 0 ||
+	    set_str(o, "name", x->name) != 0 ||
+	    set_num(o, "file_done", x->file_done) != 0 ||
+	    set_num(o, "file_total", x->file_total) != 0 ||
+	    set_num(o, "offset", x->offset) != 0 ||
+	    set_num(o, "done", x->done) != 0 ||
+	    set_num(o, "total", x->total) != 0 ||
+	    set_num(o, "files_done", x->files_done) != 0 ||
+	    set_num(o, "files_total", x->files_total) != 0)
+		return FG_ERR_ALLOC;
+	if (!done)
+		return 0;
+	if (x->status == FG_ERR_CLOSED)
+		status = "cancelled";
+	else if (x->status != 0)
+		status = "error";
+	if (fg_jsonev_set(o, "status", json_string(status)) != 0 ||
+	    fg_jsonev_set(o, "error", x->status == 0 ? json_null() :
+	    fg_jsonev_cstr(x->error ? x->error : fg_strerror(x->status))) != 0 ||
+	    fg_jsonev_set(o, "path", fg_jsonev_cstr(x->path)) != 0)
+		return FG_ERR_ALLOC;
+	return 0;
+}
+
+/* Adds a received offer's fields and its message's id to an event. */
+static int
+add_offer_event(json_t *o, const struct fg_event *ev)
+{
+	json_t *j;
+	int r;
+
+	if ((j = fg_jsonev_offer(ev->offer, ev->peer, ev->msg != NULL ?
+	    ev->msg->text : NULL, 0)) == NULL)
+		return FG_ERR_ALLOC;
+	r = json_object_update(o, j) == 0 ? 0 : FG_ERR_ALLOC;
+	json_decref(j);
+	if (r == 0 && ev->msg != NULL)
+		r = set_num(o, "msg", ev->msg->id);
+	return r;
 }
 
 json_t *
@@ -186,6 +342,32 @@ fg_jsonev_event(const struct fg_event *ev)
 		    (r = fg_jsonev_set(o, "absence",
 		    json_boolean(ev->absence))) == 0)
 			r = add_origin(o, ev->ip, ev->port, ev->peer);
+		break;
+	case FG_EV_OFFER:
+		if (ev->offer == NULL) {
+			r = FG_ERR_INVAL;
+			goto out;
+		}
+		r = add_offer_event(o, ev);
+		break;
+	case FG_EV_OFFER_END:
+		if ((r = fg_jsonev_set(o, "id",
+		    json_integer((json_int_t)ev->id))) == 0 &&
+		    (r = fg_jsonev_set(o, "why",
+		    json_string(fg_jsonev_offer_why(ev->status)))) == 0)
+			r = add_origin(o, ev->ip, ev->port, ev->peer);
+		break;
+	case FG_EV_XFER_PROGRESS:
+	case FG_EV_XFER_DONE:
+		if (ev->xfer == NULL) {
+			r = FG_ERR_INVAL;
+			goto out;
+		}
+		r = add_xfer(o, ev->xfer, ev->type == FG_EV_XFER_DONE);
+		break;
+	case FG_EV_LOG:
+		r = fg_jsonev_set(o, "text", fg_jsonev_cstr(ev->text ?
+		    ev->text : ""));
 		break;
 	default:
 		r = FG_ERR_INVAL;

@@ -31,5 +31,17 @@ json_t	*fg_jsonev_peer(const struct fg_peer *p);
 json_t	*fg_jsonev_event(const struct fg_event *ev);
 /* Sets key in obj to a new reference v; fails (and drops v) when v is NULL. */
 int	 fg_jsonev_set(json_t *obj, const char *key, json_t *v);
+/* An incoming file's state on the wire: "new", "fetching", "done"... */
+const char *fg_jsonev_file_state(int state);
+/* Why an outgoing offer ended: "fetched", "released", "cancelled", "expired". */
+const char *fg_jsonev_offer_why(int why);
+/*
+ * A received offer as {"id","pktno","user","host","address","port","peer",
+ * "time","age","text","count","total","files":[{"fid","name","size",
+ * "mtime","type","state"}]}; p is the sender (NULL: unknown), text the
+ * message's (NULL: ""), age_ms how long ago it came.
+ */
+json_t	*fg_jsonev_offer(const struct fg_offer *o, const struct fg_peer *p,
+	    const char *text, uint64_t age_ms);
 
 #endif /* FG_CMD_JSONEV_H */

@@ -2,10 +2,12 @@
 #include "rpc.h"
 
 #include <sys/queue.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,9 @@
 #include <unistd.h>
 
 #include "feige/feige.h"
+#include "hist.h"
 #include "jsonev.h"
+#include "proto.h"
 
 /* How often pending `info` waits are checked against their deadline. */
 #define TICK_MS		50
@@ -25,7 +29,7 @@ struct rpc_sub {
 	int			 dead;	/* forgotten during a fan-out */
 };
 
-enum op_type { OP_SEND = 1, OP_INFO };
+enum op_type { OP_SEND = 1, OP_INFO, OP_OFFER };
 
 struct op_dest {
 	struct fg_dest	 d;
@@ -53,6 +57,14 @@ struct rpc_op {
 	json_t			*peer;
 	char			*version, *absence;
 	uint64_t		 deadline;
+	/* OP_OFFER (also label, msg) */
+	uint64_t		 offer;
+};
+
+/* The message text of a received offer, for `offers`. */
+struct offer_text {
+	uint64_t	 id;
+	char		*text;
 };
 
 struct sealed_rec {
@@ -67,6 +79,7 @@ TAILQ_HEAD(rpc_ops, rpc_op);
 struct fg_rpc {
 	uv_loop_t		*loop;
 	struct fg_node		*node;
+	struct fg_hist		*hist;		/* or NULL */
 	uv_timer_t		 timer;
 	int			 timer_on, closing;
 	unsigned		 info_ms;
@@ -75,6 +88,8 @@ struct fg_rpc {
 	struct rpc_ops		 ops;
 	struct sealed_rec	 sealed[FG_RPC_SEALED_MAX];
 	size_t			 nsealed;	/* total ever stored */
+	struct offer_text	 texts[FG_RPC_OFFER_TEXTS];
+	size_t			 ntexts;	/* total ever stored */
 };
 
 typedef void (*handler_fn)(struct fg_rpc *, json_t *, json_t *,
@@ -439,6 +454,7 @@ send_cb(struct fg_node *n, uint64_t id, const struct fg_dest *to, int status,
 		return;
 	d->done = 1;
 	d->status = status;
+	fg_hist_send_result(op->rpc->hist, id, &d->d, status);
 	if (--op->pending == 0 && (op->armed || op->replied))
 		send_finish(op);
 }
@@ -535,6 +551,8 @@ h_send(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
 		return;
 	}
 	op->armed = 1;
+	fg_hist_sent(rpc->hist, fg_node_peers(rpc->node), op->msg, dests, nd,
+	    json_string_value(text), json_is_true(seal));
 	if (op->pending == 0)
 		send_finish(op);
 	return;
@@ -636,6 +654,7 @@ h_broadcast(struct fg_rpc *rpc, json_t *req, json_t *id,
 		simple_reply(id, r, "broadcast", reply, ctx);
 		return;
 	}
+	fg_hist_broadcast(rpc->hist, json_string_value(text), sent);
 	if ((msg = reply_new(id, 1)) == NULL ||
 	    fg_jsonev_set(msg, "sent", json_integer((json_int_t)sent)) != 0) {
 		json_decref(msg);
@@ -667,6 +686,25 @@ h_back(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
 {
 	(void)req;
 	simple_reply(id, fg_node_set_away(rpc->node, NULL), "back", reply, ctx);
+}
+
+/* names [nick:S] [group:S]: changes our nick and/or group and announces them. */
+static void
+h_names(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	json_t *nick = json_object_get(req, "nick");
+	json_t *group = json_object_get(req, "group");
+
+	if ((nick != NULL && !json_is_string(nick)) ||
+	    (group != NULL && !json_is_string(group)) ||
+	    (nick == NULL && group == NULL)) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "names takes \"nick\" and/or \"group\" (strings)"));
+		return;
+	}
+	simple_reply(id, fg_node_set_names(rpc->node, json_string_value(nick),
+	    json_string_value(group)), "names", reply, ctx);
 }
 
 /* refresh: announces us again, which makes peers answer. */
@@ -708,6 +746,7 @@ h_read(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
 		simple_reply(id, r, "read", reply, ctx);
 		return;
 	}
+	fg_hist_opened(rpc->hist, (uint64_t)want);
 	if ((msg = reply_new(id, 1)) == NULL ||
 	    fg_jsonev_set(msg, "msg", json_integer(want)) != 0) {
 		json_decref(msg);
@@ -845,6 +884,460 @@ h_watch(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
 	TAILQ_INSERT_TAIL(&rpc->subs, s, link);
 }
 
+/* 1 when v is absent, null or a JSON boolean. */
+static int
+opt_bool(json_t *v)
+{
+	return v == NULL || json_is_null(v) || json_is_boolean(v);
+}
+
+/* Reads an id field (an integer >= 1) into *out; 0 when it is one. */
+static int
+get_id(json_t *req, const char *key, uint64_t *out)
+{
+	json_t *v = json_object_get(req, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 1)
+		return FG_ERR_INVAL;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/* Reads an optional count field (absent, null or an integer >= 0). */
+static int
+get_cap(json_t *req, const char *key, uint64_t *out)
+{
+	json_t *v = json_object_get(req, key);
+
+	*out = 0;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return FG_ERR_INVAL;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/* The text that came with received offer id, or NULL. */
+static const char *
+offer_text_find(const struct fg_rpc *rpc, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < FG_RPC_OFFER_TEXTS && i < rpc->ntexts; i++)
+		if (rpc->texts[i].id == id)
+			return rpc->texts[i].text;
+	return NULL;
+}
+
+/* Remembers the message text of a received offer. */
+static void
+offer_text_remember(struct fg_rpc *rpc, const struct fg_event *ev)
+{
+	struct offer_text *t = &rpc->texts[rpc->ntexts % FG_RPC_OFFER_TEXTS];
+
+	free(t->text);
+	t->id = ev->offer->id;
+	t->text = ev->msg != NULL && ev->msg->text != NULL ?
+	    strdup(ev->msg->text) : NULL;
+	rpc->ntexts++;
+}
+
+/* Node callback: the offer's message was acknowledged, or never was. */
+static void
+offer_cb(struct fg_node *n, uint64_t id, const struct fg_dest *to, int status,
+    void *arg)
+{
+	struct rpc_op *op = arg;
+	json_t *msg;
+
+	op->msg = id;
+	fg_hist_send_result(op->rpc->hist, op->offer, to, status);
+	/* Files nobody heard of are not served for a day: withdraw them. */
+	if (status == FG_ERR_TIMEOUT)
+		(void)fg_node_cancel_offer(n, op->offer);
+	if (op->reply == NULL || op->replied)
+		goto out;
+	op->replied = 1;
+	if (status == 0)
+		msg = reply_new(op->id, 1);
+	else if (status == FG_ERR_TIMEOUT)
+		msg = fg_rpc_error(op->id, "timeout", "no acknowledgement from "
+		    "%s; the offer is withdrawn", op->label);
+	else if (status == FG_ERR_CLOSED)
+		msg = fg_rpc_error(op->id, "closed", "the node stopped before "
+		    "%s acknowledged", op->label);
+	else
+		msg = fg_rpc_error(op->id, "send_failed", "offering to %s "
+		    "failed", op->label);
+	if (msg != NULL && (fg_jsonev_set(msg, "offer",
+	    json_integer((json_int_t)op->offer)) != 0 ||
+	    fg_jsonev_set(msg, "msg", json_integer((json_int_t)id)) != 0)) {
+		json_decref(msg);
+		msg = fg_rpc_error(op->id, "internal", "out of memory");
+	}
+	(void)answer(op->reply, op->ctx, msg);
+ out:
+	op_done(op);
+}
+
+/* send_file: offers files and folders to a peer; replies once acknowledged. */
+static void
+h_send_file(struct fg_rpc *rpc, json_t *req, json_t *id,
+    fg_rpc_reply_cb reply, void *ctx)
+{
+	json_t *to = json_object_get(req, "to"), *paths = json_object_get(req,
+	    "paths"), *text = json_object_get(req, "text");
+	const struct fg_peer *peer;
+	const char **pv = NULL, *p;
+	struct rpc_op *op = NULL;
+	struct fg_dest d;
+	char err[1024];
+	size_t i, n;
+	int r;
+
+	if (!json_is_string(to)) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "send_file needs \"to\" (a peer)"));
+		return;
+	}
+	if (!json_is_array(paths) || (n = json_array_size(paths)) == 0 ||
+	    n > FG_MAX_ATTACH) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "send_file needs \"paths\": 1 to %d absolute paths",
+		    FG_MAX_ATTACH));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		p = json_string_value(json_array_get(paths, i));
+		if (p == NULL || p[0] != '/') {
+			(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+			    "\"paths\" must be absolute (the daemon's working "
+			    "folder is not the client's): %s", p != NULL ? p :
+			    "(not a string)"));
+			return;
+		}
+	}
+	if (text != NULL && !json_is_null(text) && !json_is_string(text)) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "\"text\" must be a string"));
+		return;
+	}
+	if ((r = fg_rpc_resolve(fg_node_peers(rpc->node),
+	    fg_node_port(rpc->node), json_string_value(to), &d, &peer, err,
+	    sizeof(err))) != 0) {
+		(void)answer(reply, ctx, fg_rpc_error(id, resolve_code(r), "%s",
+		    err));
+		return;
+	}
+	if ((pv = calloc(n, sizeof(*pv))) == NULL ||
+	    (op = op_new(rpc, OP_OFFER, id, reply, ctx)) == NULL ||
+	    (op->label = strdup(json_string_value(to))) == NULL) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "internal",
+		    "out of memory"));
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		pv[i] = json_string_value(json_array_get(paths, i));
+	err[0] = '\0';
+	r = fg_node_offer_files(rpc->node, &d, pv, n, json_is_string(text) ?
+	    json_string_value(text) : "", offer_cb, op, &op->offer, err,
+	    sizeof(err));
+	if (r != 0) {
+		(void)answer(reply, ctx, fg_rpc_error(id, r == FG_ERR_SYSTEM ||
+		    r == FG_ERR_INVAL ? "file_error" : status_code(r),
+		    "cannot offer: %s", err[0] != '\0' ? err : fg_strerror(r)));
+		goto out;
+	}
+	fg_hist_record_offer_out(rpc->hist, fg_node_peers(rpc->node), op->offer,
+	    &d, json_is_string(text) ? json_string_value(text) : "", pv, n);
+	op = NULL;		/* offer_cb answers and frees it */
+ out:
+	if (op != NULL)
+		op_done(op);
+	free(pv);
+}
+
+/* offers: the offers received and not yet finished, oldest first. */
+static void
+h_offers(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	const struct fg_peers *peers = fg_node_peers(rpc->node);
+	const struct fg_offer *o;
+	uint64_t now = uv_now(rpc->loop);
+	json_t *msg, *arr;
+
+	(void)req;
+	if ((msg = reply_new(id, 1)) == NULL || (arr = json_array()) == NULL ||
+	    json_object_set_new(msg, "offers", arr) != 0)
+		goto oom;
+	for (o = fg_node_offers_first(rpc->node); o != NULL;
+	    o = fg_node_offers_next(o))
+		if (json_array_append_new(arr, fg_jsonev_offer(o,
+		    fg_peers_find_addr(peers, o->ip, o->port),
+		    offer_text_find(rpc, o->id), now > o->time_ms ?
+		    now - o->time_ms : 0)) != 0)
+			goto oom;
+	(void)answer(reply, ctx, msg);
+	return;
+ oom:
+	json_decref(msg);
+	(void)answer(reply, ctx, fg_rpc_error(id, "internal", "out of memory"));
+}
+
+/*
+ * Turns accept's "files" (fids, or names and then decimal fids) into fids
+ * of offer o; err names the first that matches nothing. *nfids may be 0.
+ */
+static int
+pick_files(const struct fg_offer *o, json_t *files, uint32_t *fids,
+    size_t *nfids, char *err, size_t errlen)
+{
+	json_t *v;
+	const char *s;
+	size_t i, k, m;
+	int found;
+
+	*nfids = 0;
+	for (i = 0; i < json_array_size(files); i++) {
+		v = json_array_get(files, i);
+		s = json_string_value(v);
+		found = 0;
+		for (k = 0; k < o->nfiles; k++) {
+			if (json_is_integer(v) ? json_integer_value(v) ==
+			    (json_int_t)o->files[k].fid : (s != NULL &&
+			    strcmp(s, o->files[k].name) == 0))
+				found = 1;
+			else
+				continue;
+			for (m = 0; m < *nfids; m++)
+				if (fids[m] == o->files[k].fid)
+					break;
+			if (m == *nfids)
+				fids[(*nfids)++] = o->files[k].fid;
+		}
+		/* No such name: a decimal string is a fid. */
+		for (k = 0; !found && s != NULL && all_digits(s) &&
+		    strlen(s) <= 10 && k < o->nfiles; k++) {
+			if (strtoull(s, NULL, 10) != o->files[k].fid)
+				continue;
+			found = 1;
+			for (m = 0; m < *nfids; m++)
+				if (fids[m] == o->files[k].fid)
+					break;
+			if (m == *nfids)
+				fids[(*nfids)++] = o->files[k].fid;
+		}
+		if (!found) {
+			if (s != NULL)
+				snprintf(err, errlen, "offer %llu has no file "
+				    "'%s'", (unsigned long long)o->id, s);
+			else
+				snprintf(err, errlen, "offer %llu has no file "
+				    "%lld", (unsigned long long)o->id,
+				    (long long)json_integer_value(v));
+			return FG_ERR_NOT_FOUND;
+		}
+	}
+	return 0;
+}
+
+/* accept: downloads (some files of) an offer into a folder; replies at once. */
+static void
+h_accept(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	json_t *to = json_object_get(req, "to"), *files = json_object_get(req,
+	    "files"), *over = json_object_get(req, "overwrite"), *msg;
+	const struct fg_offer *o;
+	struct fg_accept_caps caps;
+	uint64_t oid, xid, total = 0, count = 0;
+	uint32_t *fids = NULL;
+	size_t i, k, nfids = 0;
+	struct stat st;
+	char err[1024];
+	int r, pick;
+
+	if (get_id(req, "offer", &oid) != 0) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "accept needs \"offer\" (an offer id)"));
+		return;
+	}
+	if (!json_is_string(to) || json_string_value(to)[0] != '/') {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "accept needs \"to\": an absolute folder path"));
+		return;
+	}
+	if ((files != NULL && !json_is_null(files) && (!json_is_array(files) ||
+	    json_array_size(files) > FG_MAX_ATTACH)) || !opt_bool(over) ||
+	    get_cap(req, "max_total", &caps.max_total) != 0 ||
+	    get_cap(req, "max_files", &caps.max_files) != 0) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "accept takes \"files\" (fids or names), \"overwrite\" (a "
+		    "boolean), \"max_total\" and \"max_files\" (numbers)"));
+		return;
+	}
+	for (i = 0; json_is_array(files) && i < json_array_size(files); i++)
+		if (!json_is_integer(json_array_get(files, i)) &&
+		    !json_is_string(json_array_get(files, i))) {
+			(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+			    "\"files\" holds fids (numbers) or names "
+			    "(strings)"));
+			return;
+		}
+	if ((o = fg_node_offer_find(rpc->node, oid)) == NULL) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "unknown_offer",
+		    "no offer %llu (see 'feige offers')",
+		    (unsigned long long)oid));
+		return;
+	}
+	if (stat(json_string_value(to), &st) != 0) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "file_error",
+		    "%s: %s", json_string_value(to), strerror(errno)));
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "file_error",
+		    "%s: not a folder", json_string_value(to)));
+		return;
+	}
+	if (json_array_size(files) > 0) {
+		if ((fids = calloc(o->nfiles, sizeof(*fids))) == NULL) {
+			(void)answer(reply, ctx, fg_rpc_error(id, "internal",
+			    "out of memory"));
+			return;
+		}
+		if (pick_files(o, files, fids, &nfids, err, sizeof(err)) != 0) {
+			(void)answer(reply, ctx, fg_rpc_error(id,
+			    "unknown_file", "%s", err));
+			goto out;
+		}
+	}
+	/* What the node will fetch, as announced (folders say 0 bytes). */
+	for (i = 0; i < o->nfiles; i++) {
+		pick = fids == NULL;
+		for (k = 0; k < nfids && !pick; k++)
+			pick = fids[k] == o->files[i].fid;
+		if (pick && o->files[i].state != FG_OFFER_DONE &&
+		    o->files[i].state != FG_OFFER_FETCHING) {
+			total += o->files[i].size;
+			count++;
+		}
+	}
+	if ((caps.max_total != 0 && total > caps.max_total) ||
+	    (caps.max_files != 0 && count > caps.max_files)) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "too_large",
+		    "offer %llu has %llu files of %llu bytes, over the caps "
+		    "(%llu files, %llu bytes)", (unsigned long long)oid,
+		    (unsigned long long)count, (unsigned long long)total,
+		    (unsigned long long)caps.max_files,
+		    (unsigned long long)caps.max_total));
+		goto out;
+	}
+	err[0] = '\0';
+	if ((r = fg_node_accept(rpc->node, oid, fids, nfids,
+	    json_string_value(to), json_is_true(over) ? FG_ACCEPT_OVERWRITE : 0,
+	    &caps, &xid, err, sizeof(err))) != 0) {
+		(void)answer(reply, ctx, fg_rpc_error(id,
+		    r == FG_ERR_NOT_FOUND ? "unknown_offer" :
+		    r == FG_ERR_LIMIT ? "busy" : status_code(r), "%s",
+		    err[0] != '\0' ? err : fg_strerror(r)));
+		goto out;
+	}
+	fg_hist_offer_accepted(rpc->hist, oid, json_string_value(to));
+	if ((msg = reply_new(id, 1)) == NULL ||
+	    fg_jsonev_set(msg, "xfer", json_integer((json_int_t)xid)) != 0 ||
+	    fg_jsonev_set(msg, "offer", json_integer((json_int_t)oid)) != 0 ||
+	    fg_jsonev_set(msg, "count", json_integer((json_int_t)count)) != 0 ||
+	    fg_jsonev_set(msg, "total", json_integer((json_int_t)total)) != 0) {
+		json_decref(msg);
+		msg = fg_rpc_error(id, "internal", "out of memory");
+	}
+	(void)answer(reply, ctx, msg);
+ out:
+	free(fids);
+}
+
+/* decline: tells the sender we do not want an offer, and forgets it. */
+static void
+h_decline(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	uint64_t oid;
+	json_t *msg;
+	int r;
+
+	if (get_id(req, "offer", &oid) != 0) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "decline needs \"offer\" (an offer id)"));
+		return;
+	}
+	if ((r = fg_node_decline(rpc->node, oid)) == FG_ERR_NOT_FOUND)
+		msg = fg_rpc_error(id, "unknown_offer", "no offer %llu (see "
+		    "'feige offers')", (unsigned long long)oid);
+	else if (r == FG_ERR_INVAL)
+		msg = fg_rpc_error(id, "busy", "offer %llu is being "
+		    "downloaded; cancel that transfer first",
+		    (unsigned long long)oid);
+	else if (r != 0)
+		msg = fg_rpc_error(id, status_code(r), "decline failed: %s",
+		    fg_strerror(r));
+	else if ((msg = reply_new(id, 1)) != NULL &&
+	    fg_jsonev_set(msg, "offer", json_integer((json_int_t)oid)) != 0) {
+		json_decref(msg);
+		msg = fg_rpc_error(id, "internal", "out of memory");
+	}
+	if (r == 0)
+		fg_hist_offer_declined(rpc->hist, oid);
+	(void)answer(reply, ctx, msg);
+}
+
+/* cancel: withdraws an offer of ours or stops a transfer. */
+static void
+h_cancel(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	uint64_t oid = 0, xid = 0, which;
+	const char *what = NULL;
+	json_t *msg;
+	int has_o, has_x;
+
+	has_o = json_object_get(req, "offer") != NULL;
+	has_x = json_object_get(req, "xfer") != NULL;
+	if ((!has_o && !has_x) || (has_o && get_id(req, "offer", &oid) != 0) ||
+	    (has_x && get_id(req, "xfer", &xid) != 0)) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "cancel needs \"offer\" (an offer of ours) or \"xfer\" (a "
+		    "transfer id)"));
+		return;
+	}
+	if (has_o && fg_node_cancel_offer(rpc->node, oid) == 0)
+		what = "offer";
+	else if (has_x && fg_node_cancel_xfer(rpc->node, xid) == 0)
+		what = "xfer";
+	which = has_o ? oid : xid;
+	if (what == NULL) {
+		if (fg_node_offer_find(rpc->node, which) != NULL)
+			msg = fg_rpc_error(id, "unknown_offer", "%llu is an "
+			    "offer made to us: decline it instead",
+			    (unsigned long long)which);
+		else
+			msg = fg_rpc_error(id, !has_x ? "unknown_offer" :
+			    !has_o ? "unknown_xfer" : "unknown_id",
+			    "no %s %llu", !has_x ? "outgoing offer" : !has_o ?
+			    "transfer" : "outgoing offer or transfer",
+			    (unsigned long long)which);
+	} else if ((msg = reply_new(id, 1)) != NULL &&
+	    (fg_jsonev_set(msg, "cancelled", json_string(what)) != 0 ||
+	    fg_jsonev_set(msg, what, json_integer((json_int_t)(what[0] == 'o' ?
+	    oid : xid))) != 0)) {
+		json_decref(msg);
+		msg = fg_rpc_error(id, "internal", "out of memory");
+	}
+	(void)answer(reply, ctx, msg);
+}
+
 static const struct {
 	const char	*name;
 	handler_fn	 fn;
@@ -856,9 +1349,15 @@ static const struct {
 	{ "away",	h_away },
 	{ "back",	h_back },
 	{ "refresh",	h_refresh },
+	{ "names",	h_names },
 	{ "info",	h_info },
 	{ "read",	h_read },
 	{ "watch",	h_watch },
+	{ "send_file",	h_send_file },
+	{ "offers",	h_offers },
+	{ "accept",	h_accept },
+	{ "decline",	h_decline },
+	{ "cancel",	h_cancel },
 };
 
 struct fg_rpc *
@@ -881,6 +1380,12 @@ void
 fg_rpc_set_node(struct fg_rpc *rpc, struct fg_node *node)
 {
 	rpc->node = node;
+}
+
+void
+fg_rpc_set_hist(struct fg_rpc *rpc, struct fg_hist *hist)
+{
+	rpc->hist = hist;
 }
 
 int
@@ -972,13 +1477,25 @@ sweep_subs(struct fg_rpc *rpc)
 void
 fg_rpc_event(struct fg_rpc *rpc, const struct fg_event *ev)
 {
+	struct fg_event copy;
 	struct rpc_sub *s;
 	json_t *j;
 
+	fg_hist_event(rpc->hist, ev);
 	if (ev->type == FG_EV_MESSAGE && ev->msg != NULL && ev->msg->sealed)
 		remember_sealed(rpc, ev->msg);
 	if (ev->type == FG_EV_INFO)
 		info_event(rpc, ev);
+	if (ev->type == FG_EV_OFFER && ev->offer != NULL)
+		offer_text_remember(rpc, ev);
+	if (ev->type == FG_EV_OFFER_END && ev->peer == NULL &&
+	    rpc->node != NULL) {
+		/* Name the peer the offer went to, when it is known. */
+		copy = *ev;
+		copy.peer = fg_peers_find_addr(fg_node_peers(rpc->node), ev->ip,
+		    ev->port);
+		ev = &copy;
+	}
 	if (TAILQ_EMPTY(&rpc->subs) || (j = fg_jsonev_event(ev)) == NULL)
 		return;
 	rpc->fanout++;
@@ -1046,6 +1563,7 @@ fg_rpc_free(struct fg_rpc *rpc)
 {
 	struct rpc_op *op;
 	struct rpc_sub *s;
+	size_t i;
 
 	if (rpc == NULL)
 		return;
@@ -1055,5 +1573,7 @@ fg_rpc_free(struct fg_rpc *rpc)
 		TAILQ_REMOVE(&rpc->subs, s, link);
 		free(s);
 	}
+	for (i = 0; i < FG_RPC_OFFER_TEXTS; i++)
+		free(rpc->texts[i].text);
 	free(rpc);
 }

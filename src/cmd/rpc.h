@@ -1,7 +1,8 @@
 /*
  * rpc: the requests a CLI makes of a node, handled the same way for the
  * daemon (server.c, over the Unix socket) and for the short-lived node that
- * `send`, `broadcast` and `list` run in-process (local.c).
+ * `send`, `broadcast`, `list` and `send-file --wait` run in-process
+ * (local.c).
  *
  * Wire protocol, version 1, on <home>/feige.sock (a stream socket): both
  * sides send UTF-8 JSON objects, one per line ("\n"), each line at most
@@ -25,12 +26,42 @@
  *   broadcast text:S              sent: number of peers
  *   away [text:S]                 (default text when absent)
  *   back, refresh                 (nothing)
+ *   names [nick:S] [group:S]      (nothing); changes and announces them
  *   info peer:PEER                peer (object or null) address port
  *                                 version absence (strings or null); code
  *                                 "timeout" when the host never answered
  *   read msg:ID                   msg (opens a received sealed message)
  *   watch                         (nothing), then event lines until the
  *                                 client goes away
+ *   send_file to:PEER paths:[ABS...] [text:S]
+ *                                 offer msg; offers files and folders (1 to
+ *                                 1024 absolute paths: the daemon's working
+ *                                 folder is not the client's) in one
+ *                                 SENDMSG|FILEATTACHOPT; the reply comes once
+ *                                 the peer acknowledged; code "timeout" (with
+ *                                 offer, msg) when it never did, and then the
+ *                                 offer is withdrawn; "file_error" for a path
+ *                                 that is not a readable file or folder. The
+ *                                 offer is served until offer_end.
+ *   offers                        offers: [OFFER...] received and not yet
+ *                                 fetched or declined, oldest first
+ *   accept offer:ID to:ABS [files:[FID|NAME...]] [overwrite:bool]
+ *          [max_total:N] [max_files:N]
+ *                                 xfer offer count total; replies at once and
+ *                                 downloads into the folder to (absolute,
+ *                                 existing); files picks some (a string is a
+ *                                 name, else a decimal fid); the caps (bytes,
+ *                                 entries; 0 or absent: none) are checked
+ *                                 against the announced sizes ("too_large")
+ *                                 and again while folders stream in. Follow
+ *                                 the xfer_progress/xfer_done events of xfer.
+ *                                 Nothing is replaced without overwrite: a
+ *                                 name taken gets " (1)" and so on.
+ *   decline offer:ID              offer; sends RELEASEFILES and forgets it
+ *   cancel offer:ID | xfer:ID     cancelled:"offer"|"xfer" and the id;
+ *                                 withdraws an offer of ours (its uploads
+ *                                 stop) or stops a transfer; with both, the
+ *                                 offer is tried first
  *
  * Events: {"v":1, "event":E, ...}, E one of
  *   peer_join, peer_leave, peer_change   peer
@@ -38,8 +69,23 @@
  *             attach address port peer
  *   receipt, read                        id address port peer
  *   info      text absence address port peer
+ *   offer     OFFER and msg (the id of its message event)
+ *   offer_end id why address port peer; one of our offers ended, why is
+ *             "fetched", "released" (the peer declined or let go),
+ *             "cancelled" or "expired"
+ *   xfer_progress  id offer upload address name file_done file_total
+ *             offset done total files_done files_total (at most 5 a
+ *             second per transfer; offer is ours for uploads, the
+ *             received one for downloads; an upload is one file)
+ *   xfer_done the same and status ("ok", "cancelled", "error"), error
+ *             (text or null), path (the last file written, or null)
+ *   log       text: something the node thought worth a log line
  * where peer is {"index","nick","group","user","host","address","port",
  * "away","version","encoding"} (or null for a host not in the table).
+ * OFFER is {"id","pktno","user","host","address","port","peer","time"
+ * (Unix seconds),"age" (seconds),"text","count","total" (announced bytes;
+ * folders count 0),"files":[{"fid","name","size","mtime","type" ("file" or
+ * "folder"),"state" ("new","fetching","done","failed","declined")}]}.
  *
  * PEER: a decimal number is a peer's index; else "a.b.c.d" or
  * "a.b.c.d:port" (port defaults to the node's; an address not in the table
@@ -48,7 +94,8 @@
  *
  * Codes: bad_request, bad_version, unknown_command, unknown_peer,
  * ambiguous_peer, unknown_message, timeout, send_failed, too_long, closed,
- * internal.
+ * internal, unknown_offer, unknown_xfer, unknown_id, unknown_file,
+ * file_error, too_large, busy.
  */
 #ifndef FG_CMD_RPC_H
 #define FG_CMD_RPC_H
@@ -66,6 +113,8 @@
 #define FG_RPC_SEALED_MAX	1024
 /* Destinations in one send request. */
 #define FG_RPC_MAX_DESTS	64
+/* Received offers whose message text is remembered for `offers`. */
+#define FG_RPC_OFFER_TEXTS	256
 /* Text `away` uses when none is given. */
 #define FG_RPC_AWAY_TEXT	"I am away from my desk."
 
@@ -84,6 +133,9 @@ typedef void (*fg_rpc_reply_cb)(void *ctx, json_t *msg);
 struct fg_rpc *fg_rpc_new(uv_loop_t *loop, unsigned info_ms);
 /* Gives the handlers their node (before any request that needs one). */
 void	fg_rpc_set_node(struct fg_rpc *rpc, struct fg_node *node);
+struct fg_hist;
+/* Gives the handlers a history to record sends and events in (NULL: none). */
+void	fg_rpc_set_hist(struct fg_rpc *rpc, struct fg_hist *hist);
 /* Handles one request; reply gets exactly one reply now or later. */
 int	fg_rpc_handle(struct fg_rpc *rpc, json_t *req, fg_rpc_reply_cb reply,
 	    void *ctx);
