@@ -8,7 +8,7 @@ FUZZ_DIR    := build/fuzz
 FUZZ_SECONDS ?= 600
 CMAKE       ?= cmake
 
-.PHONY: all deps build run test unit fuzz-smoke fuzz bench interop clean
+.PHONY: all deps build run test unit blackbox fuzz-smoke fuzz bench interop clean
 
 all: build
 
@@ -22,14 +22,23 @@ build: deps
 run: build
 	@$(RELEASE_DIR)/feige $(ARGS)
 
-# The whole suite: unit and engine tests under ASan+UBSan, then a short
-# smoke run of every fuzz target (skipped where libFuzzer is missing).
-test: deps unit fuzz-smoke
+# The whole suite: unit and engine tests under ASan+UBSan, black-box tests
+# of the (ASan) binary, then a short smoke run of every fuzz target
+# (skipped where libFuzzer is missing).
+test: deps unit blackbox fuzz-smoke
 
 unit:
 	@$(CMAKE) -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DFEIGE_SANITIZE=ON >/dev/null
 	@$(CMAKE) --build $(TEST_DIR) -j $(JOBS)
 	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# Black-box tests of the test build's binary (tests/blackbox, pytest): daemons
+# on 127.0.0.20 and up, and network namespaces when run as root.
+blackbox:
+	@$(CMAKE) -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DFEIGE_SANITIZE=ON >/dev/null
+	@$(CMAKE) --build $(TEST_DIR) -j $(JOBS) --target feige
+	@FEIGE_BIN=$(CURDIR)/$(TEST_DIR)/feige PYTHONDONTWRITEBYTECODE=1 \
+		timeout -k 10 900 /usr/bin/python3 -m pytest -q -p no:cacheprovider -rsx tests/blackbox
 
 fuzz-smoke:
 	@if scripts/have-libfuzzer.sh; then \

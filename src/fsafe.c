@@ -808,3 +808,19 @@ fg_fsafe_part_size(int dirfd, const char *name, uint64_t *size)
 	*size = (uint64_t)st.st_size;
 	return 0;
 }
+
+int
+fg_fsafe_drop_empty_part(int dirfd, const char *name)
+{
+	char part[NAME_LIMIT + 1];
+	struct stat st;
+
+	if (check_name(name, NULL, 0) != 0)
+		return FG_ERR_INVAL;
+	part_name(name, part);
+	if (fstatat(dirfd, part, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return FG_ERR_NOT_FOUND;
+	if (!S_ISREG(st.st_mode) || st.st_size != 0)
+		return FG_ERR_INVAL;
+	return unlinkat(dirfd, part, 0) == 0 ? 0 : FG_ERR_SYSTEM;
+}

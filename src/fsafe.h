@@ -91,6 +91,8 @@ int	fg_fsafe_set_dir_mtime(int dirfd, uint64_t mtime);
  * Size of the regular file `name.part` under dirfd; 0 and FG_ERR_NOT_FOUND
  * when there is none or it is not a regular file (never followed).
  */
+/* Removes name.part under dirfd if it is an empty regular file (never following a link). */
+int	fg_fsafe_drop_empty_part(int dirfd, const char *name);
 int	fg_fsafe_part_size(int dirfd, const char *name, uint64_t *size);
 
 #endif /* FG_FSAFE_H */

@@ -15,6 +15,7 @@
 #include <uv.h>
 
 #include "charset.h"
+#include "keystore.h"
 #include "peer.h"
 
 struct fg_node;
@@ -214,6 +215,15 @@ int	fg_node_cancel_xfer(struct fg_node *n, uint64_t xfer_id);
 const struct fg_offer *fg_node_offers_first(const struct fg_node *n);
 const struct fg_offer *fg_node_offers_next(const struct fg_offer *o);
 const struct fg_offer *fg_node_offer_find(const struct fg_node *n, uint64_t id);
+
+/* Our keystore (NULL when encryption is off). */
+const struct fg_keystore *fg_node_keystore(const struct fg_node *n);
+/* Pins the key a peer sent (after a mismatch warning, say). */
+int	fg_node_key_trust(struct fg_node *n, struct fg_peer *p, char *err,
+	    size_t errlen);
+/* Forgets the pin of (user, host); its key is fetched and pinned anew. */
+int	fg_node_key_forget(struct fg_node *n, const char *user, const char *host,
+	    char *err, size_t errlen);
 
 /* The peer table (read only for callers). */
 const struct fg_peers *fg_node_peers(const struct fg_node *n);

@@ -198,11 +198,15 @@ on_anspubkey(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
 		message_peer_keyed(n, p);
 		return;
 	}
-	fg_crypto_key_free(k);
 	if (r == FG_KS_MISMATCH) {
+		/* Kept, unused, so that the user can trust it explicitly. */
+		fg_crypto_key_free(p->key);
+		p->key = k;
+		p->key_capa = capa;
 		p->key_refused = 1;
 		security_event(n, p, err);
-	}
+	} else
+		fg_crypto_key_free(k);
 	/* Messages held for this key go out in clear now, as without one. */
 	message_peer_keyed(n, p);
 }
@@ -217,4 +221,51 @@ secure_on_packet(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
 		on_getpubkey(n, pkt, ip, port);
 	else
 		on_anspubkey(n, pkt, ip, port);
+}
+
+const struct fg_keystore *
+fg_node_keystore(const struct fg_node *n)
+{
+	return n->ks;
+}
+
+int
+fg_node_key_trust(struct fg_node *n, struct fg_peer *p, char *err, size_t errlen)
+{
+	int r;
+
+	if (n->ks == NULL) {
+		snprintf(err, errlen, "this node has no keys (encryption is off)");
+		return FG_ERR_INVAL;
+	}
+	if (p->key == NULL) {
+		snprintf(err, errlen, "no key received from %s@%s yet", p->user, p->host);
+		return FG_ERR_NOT_FOUND;
+	}
+	if ((r = fg_keystore_trust(n->ks, p->user, p->host, p->key, err, errlen)) < 0)
+		return r;
+	p->key_refused = 0;
+	return 0;
+}
+
+int
+fg_node_key_forget(struct fg_node *n, const char *user, const char *host,
+    char *err, size_t errlen)
+{
+	struct fg_peer *p;
+	int r;
+
+	if (n->ks == NULL) {
+		snprintf(err, errlen, "this node has no keys (encryption is off)");
+		return FG_ERR_INVAL;
+	}
+	if ((r = fg_keystore_forget(n->ks, user, host, err, errlen)) < 0)
+		return r;
+	/* The next message fetches the key again and pins what comes. */
+	if ((p = fg_peers_find(n->peers, user, host)) != NULL) {
+		fg_crypto_key_free(p->key);
+		p->key = NULL;
+		p->key_refused = 0;
+	}
+	return 0;
 }

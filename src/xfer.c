@@ -630,8 +630,12 @@ fetch_file(struct xjob *j, int root, struct xfer_file *f, uint8_t *buf)
 	return 0;
  out:
 	hang_up(j, s);
-	if (fd >= 0)
+	if (fd >= 0) {
+		/* Nothing arrived at all: no empty .part is left behind. */
+		if (offset == 0 && j->file_done == 0)
+			(void)fg_fsafe_drop_empty_part(root, f->name);
 		close(fd);
+	}
 	return r;
 }
 
@@ -719,6 +723,8 @@ on_stream_event(struct xjob *j, struct xfer_file *f, struct istate *st,
 		snprintf(j->cur, sizeof(j->cur), "%s", st->cur);
 		j->file_done = 0;
 		j->file_total = ev->ent->size;
+		/* A folder's size is known only as its files are announced. */
+		j->total += ev->ent->size;
 		if ((r = fg_fsafe_open_part(st->fds[st->depth], st->cur, 0, &st->out,
 		    &at, err, sizeof(err))) != 0)
 			return fail(j, r, "%s", err);

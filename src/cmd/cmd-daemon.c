@@ -109,6 +109,9 @@ log_event(const struct fg_event *ev)
 	case FG_EV_XFER_DONE:
 		log_file_event(ev);
 		break;
+	case FG_EV_SECURITY:
+		fprintf(stderr, "WARNING: %s\n", ev->text != NULL ? ev->text : "");
+		break;
 	default:		/* info answers and progress: not logged */
 		break;
 	}

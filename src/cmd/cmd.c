@@ -83,6 +83,12 @@ const struct fg_cmd_entry fg_cmd_table[] = {
 	  "Open the received sealed message ID (as `watch` shows it), which\n"
 	  "sends the sender its read receipt. Needs a daemon.\n",
 	  fg_cmd_read },
+	{ "keys", "keys [--json] [list | trust PEER | forget PEER]",
+	  "Show our key's fingerprint, the pinned keys and each encrypting\n"
+	  "peer's key state. A peer whose key differs from the one pinned on\n"
+	  "first sight is refused until you `trust` it; `forget` drops a pin\n"
+	  "(the next key seen is pinned). list and forget work without a daemon.\n",
+	  fg_cmd_keys },
 	{ "status", "status [--json]",
 	  "Show the daemon's user, host, nick, group, port, away state and the\n"
 	  "number of known peers. Needs a daemon.\n",

@@ -104,6 +104,7 @@ int	fg_cmd_refresh(struct fg_cmd_ctx *, int, char **);
 int	fg_cmd_info(struct fg_cmd_ctx *, int, char **);
 int	fg_cmd_watch(struct fg_cmd_ctx *, int, char **);
 int	fg_cmd_read(struct fg_cmd_ctx *, int, char **);
+int	fg_cmd_keys(struct fg_cmd_ctx *, int, char **);
 int	fg_cmd_status(struct fg_cmd_ctx *, int, char **);
 int	fg_cmd_send_file(struct fg_cmd_ctx *, int, char **);
 int	fg_cmd_offers(struct fg_cmd_ctx *, int, char **);

@@ -9,6 +9,8 @@
 
 #include "feige/feige.h"
 #include "history.h"
+#include "home.h"
+#include "keystore.h"
 
 /* Set once the file's warnings went to stderr. */
 static int warned;
@@ -109,6 +111,14 @@ fg_conf_node(struct fg_cmd_ctx *ctx, struct fg_node_opts *o)
 		fg_cmd_error("%s; not recording history", err);
 		o->history_path[0] = '\0';
 	}
+	/*
+	 * Our key lives in the home (made on first use). Without it the node
+	 * still works, in clear text only, like iptux.
+	 */
+	if (fg_home_resolve(ctx->home_opt, 1, buf, sizeof(buf), err, sizeof(err)) != 0 ||
+	    fg_keystore_open(buf, &o->ks, err, sizeof(err)) != 0)
+		fg_cmd_error("%s; messages will not be encrypted", err);
+	o->cfg.keystore = o->ks;
 	return -1;
 }
 

@@ -115,6 +115,7 @@ event_name(enum fg_event_type t)
 	case FG_EV_XFER_PROGRESS: return "xfer_progress";
 	case FG_EV_XFER_DONE:	return "xfer_done";
 	case FG_EV_LOG:		return "log";
+	case FG_EV_SECURITY:	return "security";
 	default:		return NULL;	/* not (yet) on the wire */
 	}
 }
@@ -147,7 +148,11 @@ add_message(json_t *o, const struct fg_message *m)
 	    fg_jsonev_set(o, "broadcast", json_boolean(m->broadcast)) != 0 ||
 	    fg_jsonev_set(o, "autoret", json_boolean(m->autoret)) != 0 ||
 	    fg_jsonev_set(o, "multicast", json_boolean(m->multicast)) != 0 ||
-	    fg_jsonev_set(o, "attach", json_boolean(m->attach != NULL)) != 0)
+	    fg_jsonev_set(o, "attach", json_boolean(m->attach != NULL)) != 0 ||
+	    fg_jsonev_set(o, "encrypted", json_boolean(m->encrypted)) != 0 ||
+	    fg_jsonev_set(o, "verified", json_boolean(m->verified)) != 0 ||
+	    fg_jsonev_set(o, "key", m->key_id != NULL ? json_string(m->key_id) :
+	    json_null()) != 0)
 		return FG_ERR_ALLOC;
 	return add_origin(o, m->ip, m->port, m->peer);
 }
@@ -333,8 +338,16 @@ fg_jsonev_event(const struct fg_event *ev)
 	case FG_EV_RECEIPT:
 	case FG_EV_READ:
 		if ((r = fg_jsonev_set(o, "id",
-		    json_integer((json_int_t)ev->id))) == 0)
+		    json_integer((json_int_t)ev->id))) == 0 &&
+		    (ev->type != FG_EV_RECEIPT || (r = fg_jsonev_set(o, "encrypted",
+		    json_boolean(ev->encrypted))) == 0))
 			r = add_origin(o, ev->ip, ev->port, ev->peer);
+		break;
+	case FG_EV_SECURITY:
+		if ((r = fg_jsonev_set(o, "text", fg_jsonev_cstr(ev->text != NULL ?
+		    ev->text : ""))) == 0)
+			r = add_origin(o, ev->peer != NULL ? ev->peer->ip : 0,
+			    ev->peer != NULL ? ev->peer->port : 0, ev->peer);
 		break;
 	case FG_EV_INFO:
 		if ((r = fg_jsonev_set(o, "text", fg_jsonev_cstr(ev->text ?

@@ -10,6 +10,7 @@
 
 #include "charset.h"
 #include "feige/feige.h"
+#include "keystore.h"
 
 void
 fg_node_opts_init(struct fg_node_opts *o)
@@ -275,6 +276,9 @@ void
 fg_node_opts_free(struct fg_node_opts *o)
 {
 	fg_config_free(&o->conf);
+	fg_keystore_free(o->ks);
+	o->ks = NULL;
+	o->cfg.keystore = NULL;
 }
 
 unsigned

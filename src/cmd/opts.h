@@ -84,6 +84,7 @@ struct fg_node_opts {
 	const char		*history; /* --history FILE, or NULL */
 	int			 no_history; /* --no-history */
 	char			 history_path[PATH_MAX]; /* picked; "": none */
+	struct fg_keystore	*ks;	/* our key and pins (fg_conf_node), or NULL */
 };
 
 /* Fills o with the defaults. */

@@ -105,7 +105,7 @@ fg_progress_rate(double rate, char *buf, size_t len)
 		return;
 	}
 	fg_progress_bytes((uint64_t)(rate + 0.5), b, sizeof(b));
-	snprintf(buf, len, "%s/s", b);
+	snprintf(buf, len, "%.29s/s", b);
 }
 
 void

@@ -17,6 +17,7 @@
 #include "feige/feige.h"
 #include "hist.h"
 #include "jsonev.h"
+#include "keystore.h"
 #include "proto.h"
 
 /* How often pending `info` waits are checked against their deadline. */
@@ -755,6 +756,125 @@ h_read(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
 	(void)answer(reply, ctx, msg);
 }
 
+/* keys: our fingerprint, the pins, and what each listed peer's key is. */
+static void
+h_keys(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	const struct fg_keystore *ks = fg_node_keystore(rpc->node);
+	const struct fg_peer *p;
+	const struct fg_ks_pin *pin;
+	json_t *msg, *pins = json_array(), *peers = json_array(), *o;
+	char kid[FG_KS_ID_MAX];
+	size_t i;
+
+	(void)req;
+	if (ks == NULL) {
+		json_decref(pins);
+		json_decref(peers);
+		(void)answer(reply, ctx, fg_rpc_error(id, "no_keys",
+		    "encryption is off on this node (no keystore)"));
+		return;
+	}
+	for (i = 0; pins != NULL && i < fg_keystore_npins(ks); i++) {
+		pin = fg_keystore_pin(ks, i);
+		o = json_pack("{s:s, s:s, s:s}", "user", pin->user, "host", pin->host,
+		    "id", pin->id);
+		if (o == NULL || json_array_append_new(pins, o) != 0)
+			break;
+	}
+	for (p = fg_peers_first(fg_node_peers(rpc->node)); peers != NULL && p != NULL;
+	    p = fg_peers_next(p)) {
+		if (p->key == NULL && !(p->status & FG_OPT_ENCRYPT))
+			continue;
+		kid[0] = '\0';
+		if (p->key != NULL)
+			(void)fg_keystore_key_id(p->key, kid);
+		o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "index", (json_int_t)p->id,
+		    "user", p->user, "host", p->host, "key", kid,
+		    "state", p->key == NULL ? "not fetched" : p->key_refused ?
+		    "REFUSED (differs from the pinned key)" : "pinned");
+		if (o == NULL || json_array_append_new(peers, o) != 0)
+			break;
+	}
+	if ((msg = reply_new(id, 1)) == NULL ||
+	    fg_jsonev_set(msg, "fingerprint", json_string(
+	    fg_keystore_my_fingerprint(ks) != NULL ? fg_keystore_my_fingerprint(ks) : "")) != 0 ||
+	    fg_jsonev_set(msg, "pins", pins) != 0 ||
+	    fg_jsonev_set(msg, "peers", peers) != 0) {
+		json_decref(msg);
+		msg = fg_rpc_error(id, "internal", "out of memory");
+	}
+	(void)answer(reply, ctx, msg);
+}
+
+/* keys_trust / keys_forget: {peer}: pin the key a peer sent, or drop its pin. */
+static void
+h_keys_change(struct fg_rpc *rpc, json_t *req, json_t *id,
+    fg_rpc_reply_cb reply, void *ctx, int trust)
+{
+	json_t *name = json_object_get(req, "peer"), *msg;
+	const struct fg_peer *peer = NULL;
+	struct fg_dest d;
+	char err[1024], user[256], host[256];
+	const char *s, *at;
+	int r;
+
+	if (!json_is_string(name)) {
+		(void)answer(reply, ctx, fg_rpc_error(id, "bad_request",
+		    "keys needs \"peer\" (a string)"));
+		return;
+	}
+	s = json_string_value(name);
+	r = fg_rpc_resolve(fg_node_peers(rpc->node), fg_node_port(rpc->node), s,
+	    &d, &peer, err, sizeof(err));
+	if (peer == NULL && !trust && (at = strchr(s, '@')) != NULL &&
+	    (size_t)(at - s) < sizeof(user) && strlen(at + 1) < sizeof(host)) {
+		/* A pin of someone not online: forget works by name alone. */
+		snprintf(user, sizeof(user), "%.*s", (int)(at - s), s);
+		snprintf(host, sizeof(host), "%s", at + 1);
+	} else if (peer == NULL) {
+		(void)answer(reply, ctx, fg_rpc_error(id, r == 0 ?
+		    "unknown_peer" : resolve_code(r), "%s", r == 0 ?
+		    "that address is not a listed peer" : err));
+		return;
+	} else {
+		snprintf(user, sizeof(user), "%s", peer->user);
+		snprintf(host, sizeof(host), "%s", peer->host);
+	}
+	if (trust)
+		r = fg_node_key_trust(rpc->node, (struct fg_peer *)(uintptr_t)peer,
+		    err, sizeof(err));
+	else
+		r = fg_node_key_forget(rpc->node, user, host, err, sizeof(err));
+	if (r != 0) {
+		(void)answer(reply, ctx, fg_rpc_error(id, r == FG_ERR_NOT_FOUND ?
+		    "unknown_key" : "key_error", "%s", err));
+		return;
+	}
+	if ((msg = reply_new(id, 1)) == NULL ||
+	    fg_jsonev_set(msg, "user", json_string(user)) != 0 ||
+	    fg_jsonev_set(msg, "host", json_string(host)) != 0) {
+		json_decref(msg);
+		msg = fg_rpc_error(id, "internal", "out of memory");
+	}
+	(void)answer(reply, ctx, msg);
+}
+
+static void
+h_keys_trust(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	h_keys_change(rpc, req, id, reply, ctx, 1);
+}
+
+static void
+h_keys_forget(struct fg_rpc *rpc, json_t *req, json_t *id, fg_rpc_reply_cb reply,
+    void *ctx)
+{
+	h_keys_change(rpc, req, id, reply, ctx, 0);
+}
+
 /* Replies to a finished info wait with what arrived. */
 static void
 info_finish(struct rpc_op *op)
@@ -1352,6 +1472,9 @@ static const struct {
 	{ "names",	h_names },
 	{ "info",	h_info },
 	{ "read",	h_read },
+	{ "keys",	h_keys },
+	{ "keys_trust",	h_keys_trust },
+	{ "keys_forget", h_keys_forget },
 	{ "watch",	h_watch },
 	{ "send_file",	h_send_file },
 	{ "offers",	h_offers },

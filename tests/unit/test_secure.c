@@ -302,7 +302,14 @@ test_changed_key_refused(void **state)
 
 		assert_non_null(p);
 		assert_true(p->key_refused);
-		assert_null(p->key);
+		/* Trusting it explicitly pins the new key; forgetting drops the pin. */
+		assert_int_equal(fg_node_key_trust(E->t[1].node, (struct fg_peer *)(uintptr_t)p,
+		    err, sizeof(err)), 0);
+		assert_false(p->key_refused);
+		assert_int_equal(fg_node_key_forget(E->t[1].node, p->user, p->host,
+		    err, sizeof(err)), 0);
+		assert_int_equal(fg_node_key_forget(E->t[1].node, E->t[0].user, "testhost",
+		    err, sizeof(err)), FG_ERR_NOT_FOUND);
 	}
 }
 
