@@ -95,7 +95,8 @@ test_events(void **state)
 	j = fg_jsonev_event(&ev);
 	s = dump(j);
 	assert_string_equal(s, "{\"v\":1,\"event\":\"receipt\",\"id\":12,"
-	    "\"address\":\"127.0.0.9\",\"port\":2426,\"peer\":null}");
+	    "\"encrypted\":false,\"address\":\"127.0.0.9\",\"port\":2426,"
+	    "\"peer\":null}");
 	free(s);
 	json_decref(j);
 
@@ -119,6 +120,8 @@ test_events(void **state)
 	    "hi\nthere");
 	assert_true(json_is_true(json_object_get(j, "broadcast")));
 	assert_true(json_is_false(json_object_get(j, "sealed")));
+	assert_true(json_is_false(json_object_get(j, "encrypted")));
+	assert_true(json_is_null(json_object_get(j, "key")));
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(j,
 	    "peer"), "index")), 1);
 	json_decref(j);
