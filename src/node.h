@@ -104,6 +104,7 @@ struct fg_xfer_info {
 	uint64_t	 done, total;	/* all files of the job */
 	uint32_t	 files_done, files_total;
 	int		 status;	/* DONE: 0 or FG_ERR_* */
+	int		 encrypted;	/* the data went AES-256-CTR encrypted */
 	const char	*error;		/* DONE: text when status != 0 */
 	const char	*path;		/* DONE: last final path written (downloads) */
 };

@@ -10,6 +10,7 @@
 
 #include "attach.h"
 #include "buf.h"
+#include "crypto.h"
 #include "netif.h"
 #include "node.h"
 #include "packet.h"
@@ -215,6 +216,11 @@ int	secure_open(struct fg_node *n, const struct fg_packet *pkt,
 	    char *key_id, size_t key_idsz);
 void	secure_on_packet(struct fg_node *n, const struct fg_packet *pkt,
 	    uint32_t ip, uint16_t port);
+int	secure_file_capable(const struct fg_node *n, const struct fg_peer *p);
+int	secure_file_request(struct fg_node *n, const struct fg_peer *p,
+	    uint64_t offer_pktno, struct xfer_file *f);
+int	secure_file_request_open(struct fg_node *n, const struct fg_packet *pkt,
+	    uint32_t ip, struct fg_crypto_filereq *q);
 
 /* presence.c, continued */
 void	presence_probe(struct fg_node *n, uint32_t ip, uint16_t port);

@@ -420,6 +420,7 @@ req_process(struct req_conn *c)
 	struct fg_node *n = c->node;
 	struct fg_packet pkt;
 	struct fg_filereq req;
+	struct fg_crypto_filereq q;
 	struct out_offer *o;
 	struct out_file *f;
 	const struct fg_peer *p;
@@ -432,10 +433,27 @@ req_process(struct req_conn *c)
 
 	if ((nul = memchr(c->buf, '\0', c->len)) != NULL)
 		len = (size_t)((uint8_t *)nul - c->buf);
+	memset(&q, 0, sizeof(q));
 	if (fg_packet_parse(c->buf, len, &pkt) != 0 ||
 	    (fg_packet_mode(&pkt) != FG_CMD_GETFILEDATA &&
-	    fg_packet_mode(&pkt) != FG_CMD_GETDIRFILES) ||
-	    fg_filereq_parse(&pkt, &req) != 0) {
+	    fg_packet_mode(&pkt) != FG_CMD_GETDIRFILES)) {
+		logf_node(n, "file request from %s: malformed, closed",
+		    ipstr(c->ip, a, sizeof(a)));
+		goto refuse;
+	}
+	if (pkt.command & FG_OPT_ENCRYPT) {
+		/* Signed by the asker's pinned key, or not served at all. */
+		if (secure_file_request_open(n, &pkt, c->ip, &q) != 0) {
+			logf_node(n, "encrypted file request from %s: not signed by "
+			    "a key we know, closed", ipstr(c->ip, a, sizeof(a)));
+			goto refuse;
+		}
+		memset(&req, 0, sizeof(req));
+		req.mode = q.mode;
+		req.pktno = q.pktno;
+		req.fid = q.fid;
+		req.offset = q.offset;
+	} else if (fg_filereq_parse(&pkt, &req) != 0) {
 		logf_node(n, "file request from %s: malformed, closed",
 		    ipstr(c->ip, a, sizeof(a)));
 		goto refuse;
@@ -485,6 +503,11 @@ req_process(struct req_conn *c)
 	j->live_fd = sock;
 	j->req_mode = req.mode;
 	j->offset = req.offset;
+	if (q.file_capa & FG_CAPA_AES_256) {
+		j->enc = 1;
+		memcpy(j->key, q.key, sizeof(j->key));
+		(void)fg_span_cstr(pkt.pktno_str, j->ctr_no, sizeof(j->ctr_no));
+	}
 	j->node = n;
 	/* Names in a folder stream go out in the charset the asker reads. */
 	p = fg_peers_find_addr(n->peers, o->to.ip, o->to.port);
@@ -501,6 +524,7 @@ req_process(struct req_conn *c)
 	f->state = OUT_FILE_BUSY;
 	TAILQ_INSERT_TAIL(&n->jobs, j, entry);
 	n->njobs++;
+	fg_crypto_filereq_wipe(&q);
 	req_close(c);
 	return;
  fail:
@@ -510,6 +534,7 @@ req_process(struct req_conn *c)
 		j->sock = -1;
 	xfer_job_free(j);
  refuse:
+	fg_crypto_filereq_wipe(&q);
 	req_close(c);
 }
 
@@ -717,6 +742,26 @@ fg_node_decline(struct fg_node *n, uint64_t offer_id)
 	return 0;
 }
 
+/*
+ * The size of an existing .part of a regular file f under dir, to resume
+ * from, or 0. (Two metadata calls on the loop thread: an encrypted request
+ * must carry its offset, and only the loop may use the keys.)
+ */
+static uint64_t
+part_offset(const char *dir, const struct xfer_file *f)
+{
+	uint64_t size = 0;
+	int fd;
+
+	if (f->attr != FG_FILE_REGULAR ||
+	    (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return 0;
+	if (fg_fsafe_part_size(fd, f->name, &size) != 0 || size > f->size)
+		size = 0;
+	close(fd);
+	return size;
+}
+
 int
 fg_node_accept(struct fg_node *n, uint64_t offer_id, const uint32_t *fids,
     size_t nfids, const char *dir, unsigned flags,
@@ -767,6 +812,15 @@ fg_node_accept(struct fg_node *n, uint64_t offer_id, const uint32_t *fids,
 		return FG_ERR_NOT_FOUND;
 	}
 	p = fg_peers_find_addr(n->peers, o->ip, o->port);
+	/* Between peers that both can, the request is signed and the data encrypted. */
+	if (secure_file_capable(n, p))
+		for (i = 0; i < j->nfiles; i++) {
+			/* The offset goes inside the signed request: look at the .part now. */
+			if (p->feige && !(flags & FG_ACCEPT_OVERWRITE))
+				j->files[i].offset = part_offset(dir, &j->files[i]);
+			if (secure_file_request(n, p, o->pktno, &j->files[i]) != 0)
+				goto nomem;
+		}
 	fg_charset_peer_init(&def, n->legacy);
 	j->cs = fg_charset_for_send(p != NULL ? &p->cs : &def, &utf8opt);
 	j->req_opts = utf8opt ? FG_OPT_UTF8 : 0;

@@ -8,6 +8,7 @@
  * encrypt (iptux, FeiQ) are untouched: they get clear text as before.
  */
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,102 @@
 uint32_t
 secure_status_opts(const struct fg_node *n)
 {
-	return n->ks != NULL ? FG_OPT_ENCRYPT | FG_OPT_ENCEXTMSG : 0;
+	return n->ks != NULL ?
+	    FG_OPT_ENCRYPT | FG_OPT_ENCEXTMSG | FG_OPT_CAPFILEENC : 0;
+}
+
+int
+secure_file_capable(const struct fg_node *n, const struct fg_peer *p)
+{
+	return p != NULL && secure_can_encrypt(n, p) &&
+	    (p->status & FG_OPT_CAPFILEENC) != 0;
+}
+
+int
+secure_file_request(struct fg_node *n, const struct fg_peer *p,
+    uint64_t offer_pktno, struct xfer_file *f)
+{
+	struct fg_crypto_filereq q;
+	struct fg_buf plain, extra;
+	char no[24];
+	uint32_t used;
+	int r;
+
+	memset(&q, 0, sizeof(q));
+	fg_buf_init(&plain, 1024);
+	fg_buf_init(&extra, FG_MAX_DATAGRAM);
+	/*
+	 * Folders come as a stream; a file as its bytes from f->offset, so a
+	 * download between feige nodes resumes encrypted too.
+	 */
+	q.mode = f->attr == FG_FILE_DIR ? FG_CMD_GETDIRFILES : FG_CMD_GETFILEDATA;
+	q.offset = f->attr == FG_FILE_DIR ? 0 : f->offset;
+	q.pktno = offer_pktno;
+	q.fid = f->fid;
+	q.file_capa = FG_CAPA_AES_256 | FG_CAPA_PACKETNO_IV;
+	q.req_pktno = f->req_pktno;
+	if (RAND_bytes(q.key, sizeof(q.key)) != 1) {
+		r = FG_ERR_CRYPTO;
+		goto out;
+	}
+	snprintf(no, sizeof(no), "%lu", (unsigned long)f->req_pktno);
+	if ((r = fg_crypto_put_filereq(&plain, &q)) != 0 ||
+	    (r = fg_crypto_encrypt_msg(&extra, p->key_capa, p->key,
+	    fg_keystore_my_key(n->ks), no, fg_buf_ptr(&plain), fg_buf_len(&plain),
+	    &used)) != 0 || (r = fg_buf_terminate(&extra)) != 0)
+		goto out;
+	if ((f->req_extra = strdup((const char *)fg_buf_ptr(&extra))) == NULL) {
+		r = FG_ERR_ALLOC;
+		goto out;
+	}
+	memcpy(f->key, q.key, sizeof(f->key));
+	f->enc = 1;
+ out:
+	fg_crypto_filereq_wipe(&q);
+	if (plain.d != NULL)
+		OPENSSL_cleanse(plain.d, plain.alloc);
+	fg_buf_release(&plain);
+	fg_buf_release(&extra);
+	return r;
+}
+
+int
+secure_file_request_open(struct fg_node *n, const struct fg_packet *pkt,
+    uint32_t ip, struct fg_crypto_filereq *q)
+{
+	struct fg_peer *p;
+	struct fg_buf plain;
+	uint32_t used;
+	unsigned flags;
+	int r = FG_ERR_NOT_FOUND;
+
+	memset(q, 0, sizeof(*q));
+	if (n->ks == NULL)
+		return FG_ERR_CRYPTO;
+	/*
+	 * Only a request signed by the key pinned for a host at that address
+	 * is taken; the connection's port says nothing, so each keyed peer
+	 * there is tried.
+	 */
+	fg_buf_init(&plain, 4096);
+	for (p = fg_peers_first(n->peers); p != NULL; p = fg_peers_next(p)) {
+		if (p->ip != ip || p->key == NULL || p->key_refused)
+			continue;
+		fg_buf_reset(&plain);
+		r = fg_crypto_decrypt_msg(&plain, pkt->extra, pkt->pktno_str,
+		    fg_keystore_my_key(n->ks), p->key, &used, &flags);
+		if (r == 0 && !(flags & FG_DEC_VERIFIED))
+			r = FG_ERR_CRYPTO;
+		if (r == 0)
+			r = fg_crypto_parse_filereq(fg_buf_ptr(&plain), fg_buf_len(&plain),
+			    fg_packet_mode(pkt), q);
+		if (r == 0)
+			break;
+	}
+	if (plain.d != NULL)
+		OPENSSL_cleanse(plain.d, plain.alloc);
+	fg_buf_release(&plain);
+	return r;
 }
 
 int

@@ -29,6 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
+#include "crypto.h"
 #include "dirstream.h"
 #include "feige/feige.h"
 #include "fsafe.h"
@@ -99,6 +102,7 @@ xfer_post(struct xjob *j, int done)
 	note->info.files_done = j->files_done;
 	note->info.files_total = (uint32_t)j->nfiles;
 	note->info.status = j->status;
+	note->info.encrypted = j->upload ? j->enc : (j->nfiles > 0 && j->files[0].enc);
 	note->info.error = j->status != 0 ? j->error : NULL;
 	note->info.path = j->path[0] != '\0' ? j->path : NULL;
 	snprintf(note->name, sizeof(note->name), "%s", j->cur);
@@ -120,7 +124,10 @@ xfer_job_free(struct xjob *j)
 	for (i = 0; i < j->nfiles; i++) {
 		free(j->files[i].name);
 		free(j->files[i].path);
+		free(j->files[i].req_extra);
+		OPENSSL_cleanse(j->files[i].key, sizeof(j->files[i].key));
 	}
+	OPENSSL_cleanse(j->key, sizeof(j->key));
 	free(j->files);
 	free(j->user);
 	free(j->host);
@@ -217,49 +224,53 @@ send_span(struct xjob *j, int s, int fd, uint64_t off, uint64_t len)
 	return 0;
 }
 
-/* GETFILEDATA: the offered file, from offset, exactly as offered. */
-static int
-upload_file(struct xjob *j, const struct xfer_file *f)
-{
-	struct stat st;
-	int fd, r;
-
-	if ((fd = open(f->path, O_RDONLY | O_CLOEXEC)) < 0)
-		return fail(j, FG_ERR_SYSTEM, "%s: %s", f->path, strerror(errno));
-	/*
-	 * A file that changed since it was offered is refused: the receiver
-	 * reads exactly the offered size, so anything else would be a wrong
-	 * length or mixed contents. It sees the connection close and fails.
-	 */
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size != f->size || (uint64_t)st.st_mtime != f->mtime) {
-		close(fd);
-		return fail(j, FG_ERR_INVAL, "%s changed since it was offered", f->name);
-	}
-	if (j->offset > f->size) {
-		close(fd);
-		return fail(j, FG_ERR_RANGE, "offset past the end of %s", f->name);
-	}
-	j->file_total = j->total = f->size - j->offset;
-	r = send_span(j, j->sock, fd, j->offset, f->size - j->offset);
-	close(fd);
-	return r;
-}
-
 /* A folder stream being written: one batch buffer in front of the socket. */
 struct ostream {
 	struct xjob	*j;
 	uint8_t		*buf;
 	size_t		 len;
+	struct fg_crypto_ctr *ctr;	/* set: everything sent is encrypted */
 };
 
+/* Sends the batch (encrypted in place first, for an encrypted transfer). */
 static int
 os_flush(struct ostream *os)
 {
-	int r = send_all(os->j, os->j->sock, os->buf, os->len);
+	int r;
 
+	if (os->ctr != NULL && os->len > 0 &&
+	    fg_crypto_ctr_update(os->ctr, os->buf, os->buf, os->len) != 0)
+		return fail(os->j, FG_ERR_CRYPTO, "cannot encrypt");
+	r = send_all(os->j, os->j->sock, os->buf, os->len);
 	os->len = 0;
 	return r;
+}
+
+/* Sends size bytes of fd from start through the batch buffer, encrypted. */
+static int
+os_copy_encrypted_from(struct ostream *os, int fd, uint64_t start, uint64_t size)
+{
+	struct xjob *j = os->j;
+	uint64_t got = 0;
+	ssize_t n;
+	int r;
+
+	while (got < size) {
+		if ((r = os_flush(os)) != 0)
+			return r;
+		n = pread(fd, os->buf, size - got < XFER_BUF ? (size_t)(size - got) :
+		    XFER_BUF, (off_t)(start + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return fail(j, FG_ERR_SYSTEM, "%s could not be read whole", j->cur);
+		os->len = (size_t)n;
+		got += (uint64_t)n;
+		j->file_done += (uint64_t)n;
+		j->done += (uint64_t)n;
+		xfer_post(j, 0);
+	}
+	return os_flush(os);
 }
 
 /* Appends one header, converting the name to the asker's charset. */
@@ -319,6 +330,8 @@ os_file(struct ostream *os, const char *name, int fd)
 	    ((st.st_mode & 0200) ? 0 : FG_FILE_RONLY), (uint64_t)st.st_mtime)) != 0)
 		return r;
 	if (size > XFER_SMALL) {
+		if (os->ctr != NULL)
+			return os_copy_encrypted_from(os, fd, 0, size);
 		if ((r = os_flush(os)) != 0)
 			return r;
 		return send_span(j, j->sock, fd, 0, size);
@@ -400,15 +413,60 @@ os_tree(struct ostream *os, int dfd, const char *name, unsigned depth)
 	return os_header(os, ".", 0, FG_FILE_RETPARENT, (uint64_t)st.st_mtime);
 }
 
+/* GETFILEDATA: the offered file, from offset, exactly as offered. */
+static int
+upload_file(struct xjob *j, const struct xfer_file *f)
+{
+	struct stat st;
+	int fd, r;
+
+	if ((fd = open(f->path, O_RDONLY | O_CLOEXEC)) < 0)
+		return fail(j, FG_ERR_SYSTEM, "%s: %s", f->path, strerror(errno));
+	/*
+	 * A file that changed since it was offered is refused: the receiver
+	 * reads exactly the offered size, so anything else would be a wrong
+	 * length or mixed contents. It sees the connection close and fails.
+	 */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size != f->size || (uint64_t)st.st_mtime != f->mtime) {
+		close(fd);
+		return fail(j, FG_ERR_INVAL, "%s changed since it was offered", f->name);
+	}
+	if (j->offset > f->size) {
+		close(fd);
+		return fail(j, FG_ERR_RANGE, "offset past the end of %s", f->name);
+	}
+	j->file_total = j->total = f->size - j->offset;
+	if (j->enc) {
+		/* Encrypted: through a buffer (sendfile cannot encrypt). */
+		struct ostream os = { j, NULL, 0, NULL };
+
+		if ((os.buf = malloc(XFER_BUF)) == NULL ||
+		    fg_crypto_ctr_new(j->key, j->ctr_no, &os.ctr) != 0)
+			r = fail(j, FG_ERR_ALLOC, "cannot start the encrypted stream");
+		else
+			r = os_copy_encrypted_from(&os, fd, j->offset, f->size - j->offset);
+		fg_crypto_ctr_free(os.ctr);
+		free(os.buf);
+	} else
+		r = send_span(j, j->sock, fd, j->offset, f->size - j->offset);
+	close(fd);
+	return r;
+}
+
 /* GETDIRFILES: a folder stream, or a single file with its current size. */
 static int
 upload_stream(struct xjob *j, const struct xfer_file *f)
 {
-	struct ostream os = { j, NULL, 0 };
+	struct ostream os = { j, NULL, 0, NULL };
 	int fd, r;
 
 	if ((os.buf = malloc(XFER_BUF)) == NULL)
 		return fail(j, FG_ERR_ALLOC, "out of memory");
+	if (j->enc && fg_crypto_ctr_new(j->key, j->ctr_no, &os.ctr) != 0) {
+		free(os.buf);
+		return fail(j, FG_ERR_CRYPTO, "cannot start the encrypted stream");
+	}
 	if (f->attr == FG_FILE_DIR) {
 		if ((fd = open(f->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 			r = fail(j, FG_ERR_SYSTEM, "%s: %s", f->path, strerror(errno));
@@ -424,6 +482,7 @@ upload_stream(struct xjob *j, const struct xfer_file *f)
 	}
 	if (r == 0)
 		r = os_flush(&os);
+	fg_crypto_ctr_free(os.ctr);
 	free(os.buf);
 	return r;
 }
@@ -527,8 +586,22 @@ static int
 ask(struct xjob *j, int s, const struct xfer_file *f, uint64_t offset)
 {
 	char req[FG_MAX_NAME * 2 + 128];
-	int n;
+	int n, r;
 
+	if (f->enc) {
+		/* The request itself is encrypted and signed; see secure.c. */
+		char head[FG_MAX_NAME * 2 + 64];
+
+		n = snprintf(head, sizeof(head), "1:%lu:%s:%s:%lu:",
+		    (unsigned long)f->req_pktno, j->user, j->host,
+		    (unsigned long)((f->attr == FG_FILE_DIR ? FG_CMD_GETDIRFILES :
+		    FG_CMD_GETFILEDATA) | FG_OPT_ENCRYPT | FG_OPT_ENCFILE | j->req_opts));
+		if (n < 0 || (size_t)n >= sizeof(head))
+			return fail(j, FG_ERR_LIMIT, "request too long");
+		if ((r = send_all(j, s, head, (size_t)n)) != 0)
+			return r;
+		return send_all(j, s, f->req_extra, strlen(f->req_extra) + 1);
+	}
 	if (f->attr == FG_FILE_DIR)
 		n = snprintf(req, sizeof(req), "1:%lu:%s:%s:%lu:%llx:%lx:",
 		    (unsigned long)f->req_pktno, j->user, j->host,
@@ -581,15 +654,25 @@ static int
 fetch_file(struct xjob *j, int root, struct xfer_file *f, uint8_t *buf)
 {
 	uint64_t offset = 0, left;
+	struct fg_crypto_ctr *ctr = NULL;
 	char err[512], final[512];
 	size_t got;
 	int fd = -1, s = -1, r;
 
-	if (j->resume && !(j->flags & FG_ACCEPT_OVERWRITE) &&
+	if (f->enc)
+		offset = f->offset;	/* signed into the request already */
+	else if (j->resume && !(j->flags & FG_ACCEPT_OVERWRITE) &&
 	    fg_fsafe_part_size(root, f->name, &offset) == 0 && offset <= f->size)
 		;	/* continue from what the .part holds */
 	else
 		offset = 0;
+	if (f->enc) {
+		char no[24];
+
+		snprintf(no, sizeof(no), "%lu", (unsigned long)f->req_pktno);
+		if (fg_crypto_ctr_new(f->key, no, &ctr) != 0)
+			return fail(j, FG_ERR_CRYPTO, "cannot start the encrypted stream");
+	}
 	if ((r = fg_fsafe_open_part(root, f->name, offset > 0, &fd, &offset,
 	    err, sizeof(err))) != 0)
 		return fail(j, r, "%s", err);
@@ -609,6 +692,10 @@ fetch_file(struct xjob *j, int root, struct xfer_file *f, uint8_t *buf)
 			    (unsigned long long)f->size, f->name);
 			goto out;
 		}
+		if (ctr != NULL && fg_crypto_ctr_update(ctr, buf, buf, got) != 0) {
+			r = fail(j, FG_ERR_CRYPTO, "cannot decrypt");
+			goto out;
+		}
 		if ((r = fg_fsafe_write_all(fd, buf, got, f->name, err, sizeof(err))) != 0) {
 			r = fail(j, r, "%s (%s.part is kept)", err, f->name);
 			goto out;
@@ -624,11 +711,14 @@ fetch_file(struct xjob *j, int root, struct xfer_file *f, uint8_t *buf)
 	    (j->flags & FG_ACCEPT_OVERWRITE) ? FG_FSAFE_OVERWRITE : 0,
 	    final, sizeof(final), err, sizeof(err));
 	fd = -1;	/* finish closes it, whatever happens */
+	fg_crypto_ctr_free(ctr);
+	ctr = NULL;
 	if (r != 0)
 		return fail(j, r, "%s", err);
 	note_path(j, "", final);
 	return 0;
  out:
+	fg_crypto_ctr_free(ctr);
 	hang_up(j, s);
 	if (fd >= 0) {
 		/* Nothing arrived at all: no empty .part is left behind. */
@@ -705,7 +795,7 @@ on_stream_event(struct xjob *j, struct xfer_file *f, struct istate *st,
 		st->depth = ev->depth;
 		return 0;
 	case FG_DS_FILE:
-		if (ev->depth == 0)
+		if (ev->depth == 0 && f->attr == FG_FILE_DIR)
 			return fail(j, FG_ERR_FORMAT, "%s: the sender sent a file where "
 			    "a folder was offered", f->name);
 		if (j->caps.max_files != 0 && fg_dirstream_records(ds) > j->caps.max_files)
@@ -717,14 +807,19 @@ on_stream_event(struct xjob *j, struct xfer_file *f, struct istate *st,
 		st->skip = FG_FILE_TYPE(ev->ent->attr) != FG_FILE_REGULAR;
 		if (st->skip)
 			return 0;
-		safe_stream_name(j, ev->ent->name, st->cur, sizeof(st->cur));
+		/* A single offered file keeps the name the user accepted. */
+		if (ev->depth == 0)
+			snprintf(st->cur, sizeof(st->cur), "%s", f->name);
+		else
+			safe_stream_name(j, ev->ent->name, st->cur, sizeof(st->cur));
 		st->mtime = ev->ent->has_mtime && ev->ent->mtime <= XFER_MTIME_MAX ?
 		    ev->ent->mtime : 0;
 		snprintf(j->cur, sizeof(j->cur), "%s", st->cur);
 		j->file_done = 0;
 		j->file_total = ev->ent->size;
 		/* A folder's size is known only as its files are announced. */
-		j->total += ev->ent->size;
+		if (f->attr == FG_FILE_DIR)
+			j->total += ev->ent->size;
 		if ((r = fg_fsafe_open_part(st->fds[st->depth], st->cur, 0, &st->out,
 		    &at, err, sizeof(err))) != 0)
 			return fail(j, r, "%s", err);
@@ -771,6 +866,7 @@ fetch_dir(struct xjob *j, int root, struct xfer_file *f, uint8_t *buf)
 {
 	struct fg_dirstream *ds;
 	struct fg_dirstream_event ev;
+	struct fg_crypto_ctr *ctr = NULL;
 	struct istate st;
 	size_t got, off, used;
 	unsigned i;
@@ -784,11 +880,24 @@ fetch_dir(struct xjob *j, int root, struct xfer_file *f, uint8_t *buf)
 	j->file_done = j->file_total = 0;
 	if ((ds = fg_dirstream_new()) == NULL)
 		return fail(j, FG_ERR_ALLOC, "out of memory");
+	if (f->enc) {
+		char no[24];
+
+		snprintf(no, sizeof(no), "%lu", (unsigned long)f->req_pktno);
+		if (fg_crypto_ctr_new(f->key, no, &ctr) != 0) {
+			r = fail(j, FG_ERR_CRYPTO, "cannot start the encrypted stream");
+			goto out;
+		}
+	}
 	if ((r = dial(j, &s)) != 0 || (r = ask(j, s, f, 0)) != 0)
 		goto out;
 	while (!fg_dirstream_done(ds)) {
 		if ((r = receive(j, s, buf, XFER_BUF, &got)) != 0)
 			goto out;
+		if (ctr != NULL && got > 0 && fg_crypto_ctr_update(ctr, buf, buf, got) != 0) {
+			r = fail(j, FG_ERR_CRYPTO, "cannot decrypt");
+			goto out;
+		}
 		if (got == 0) {
 			r = fail(j, FG_ERR_TRUNCATED, "%s: the sender closed before the "
 			    "end of the folder", f->name);
@@ -820,6 +929,7 @@ fetch_dir(struct xjob *j, int root, struct xfer_file *f, uint8_t *buf)
 		if (st.fds[i] >= 0)
 			close(st.fds[i]);
 	fg_dirstream_free(ds);
+	fg_crypto_ctr_free(ctr);
 	return r;
 }
 

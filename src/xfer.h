@@ -24,6 +24,10 @@ struct xfer_file {
 	uint32_t	 attr;
 	uint32_t	 req_pktno;	/* download: packet number of its request */
 	int		 ok;		/* the worker finished it */
+	char		*req_extra;	/* download, encrypted: the request's extra */
+	uint8_t		 key[32];	/* download, encrypted: the stream key */
+	int		 enc;		/* the transfer is encrypted (AES-256-CTR) */
+	uint64_t	 offset;	/* download, encrypted: the offset asked for */
 };
 
 struct xjob {
@@ -48,6 +52,9 @@ struct xjob {
 	/* Upload: what was asked. */
 	uint32_t	 req_mode;	/* GETFILEDATA or GETDIRFILES */
 	uint64_t	 offset;
+	int		 enc;		/* encrypt the stream (ENCFILEOPT) */
+	uint8_t		 key[32];	/* its key (secret) */
+	char		 ctr_no[24];	/* the request's packet number, the CTR nonce */
 
 	struct xfer_file *files;
 	size_t		 nfiles;

@@ -273,7 +273,8 @@ add_xfer(json_t *o, const struct fg_xfer_info *x, int done)
 	    set_num(o, "done", x->done) != 0 ||
 	    set_num(o, "total", x->total) != 0 ||
 	    set_num(o, "files_done", x->files_done) != 0 ||
-	    set_num(o, "files_total", x->files_total) != 0)
+	    set_num(o, "files_total", x->files_total) != 0 ||
+	    fg_jsonev_set(o, "encrypted", json_boolean(x->encrypted)) != 0)
 		return FG_ERR_ALLOC;
 	if (!done)
 		return 0;

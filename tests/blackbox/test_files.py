@@ -380,6 +380,8 @@ def test_resume_after_sender_killed(fnet, work):
     offsets = [e.get("offset") for e in evs if "offset" in e]
     assert offsets, evs
     assert offsets[0] > 0 and offsets[0] <= kept, (offsets[0], kept)
+    # Between feige nodes the request is signed and the data encrypted.
+    assert done.get("encrypted") is True, done
     assert sha256(os.path.join(dest, "大文件.bin")) == want
     assert not os.path.exists(part)
     assert os.listdir(dest) == ["大文件.bin"]

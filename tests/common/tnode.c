@@ -66,7 +66,13 @@ event_cb(struct fg_node *n, const struct fg_event *ev, void *arg)
 		r->xfer_progress++;
 		break;
 	case FG_EV_XFER_DONE:
+		if (ev->xfer->upload) {
+			t->uploads_done++;
+			t->uploads_encrypted += ev->xfer->encrypted;
+			break;
+		}
 		r->xfers_done++;
+		r->xfer_encrypted = ev->xfer->encrypted;
 		r->xfer_status = ev->xfer->status;
 		r->xfer_offset = ev->xfer->offset;
 		snprintf(r->xfer_error, sizeof(r->xfer_error), "%s",

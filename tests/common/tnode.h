@@ -28,6 +28,7 @@ struct tn_rec {
 	char		 info[256];
 	int		 xfers_done, xfer_progress;
 	int		 xfer_status;
+	int		 xfer_encrypted;
 	uint64_t	 xfer_offset;	/* where the last file of the last transfer started */
 	char		 xfer_error[256];
 	char		 xfer_path[4096];
@@ -43,6 +44,7 @@ struct tnode {
 	int		 security;	/* FG_EV_SECURITY events seen */
 	int		 last_encrypted, last_verified; /* of the last message */
 	int		 receipts_encrypted;
+	int		 uploads_done, uploads_encrypted;
 	uint32_t	 drop_mode;	/* drop the next drop_left datagrams of this mode */
 	int		 drop_left;
 };

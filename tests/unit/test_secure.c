@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "feige/feige.h"
@@ -247,8 +248,9 @@ test_tampered_ciphertext_rejected(void **state)
 	base = rb->nmsg;
 	/* A new packet number (not a duplicate), and one changed byte of the body. */
 	assert_int_equal(fg_packet_parse(copy, len, &pkt), 0);
+	/* A number far from any sent before, so it is not taken for a duplicate. */
 	c = (char *)(uintptr_t)pkt.pktno_str.p;
-	c[pkt.pktno_str.len - 1] = c[pkt.pktno_str.len - 1] == '9' ? '8' : '9';
+	c[1] = c[1] == '1' ? '2' : '1';
 	last = memchr(pkt.extra.p, ':', pkt.extra.len);
 	assert_non_null(last);
 	last = memchr(last + 1, ':', (size_t)(pkt.extra.p + pkt.extra.len - (uint8_t *)last - 1));
@@ -275,6 +277,79 @@ test_plain_peer_unaffected(void **state)
 	assert_int_equal(send_text(2, 1, "plain to B"), 0);
 	assert_int_equal(seen_clear, 1);
 	assert_false(E->t[1].last_encrypted);
+}
+
+static int
+xfers_done(void *arg)
+{
+	return E->t[1].rec.xfers_done >= *(int *)arg;
+}
+
+/* Files between two nodes that both can: signed requests, encrypted data. */
+static void
+test_encrypted_file_data(void **state)
+{
+	char dir[64], path[2][160], dst[64], out[256], err[128], sub[200];
+	const char *paths[2];
+	struct tn_rec *rb = &E->t[1].rec;
+	struct fg_dest d = tn_dest(E, 1);
+	uint64_t offer, xfer;
+	int offers = rb->offers, want, i, ups = E->t[0].uploads_encrypted;
+	FILE *f;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/fgsec-e-XXXXXX");
+	snprintf(dst, sizeof(dst), "/tmp/fgsec-d-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(mkdtemp(dst));
+	snprintf(path[0], sizeof(path[0]), "%s/大文件.bin", dir);
+	f = fopen(path[0], "w");
+	for (i = 0; i < 700000; i++)
+		fputc(i * 7 % 251, f);
+	fclose(f);
+	snprintf(path[1], sizeof(path[1]), "%s/文件夹", dir);
+	assert_int_equal(mkdir(path[1], 0755), 0);
+	snprintf(sub, sizeof(sub), "%s/小.txt", path[1]);
+	f = fopen(sub, "w");
+	fputs("small and secret", f);
+	fclose(f);
+	paths[0] = path[0];
+	paths[1] = path[1];
+	assert_int_equal(fg_node_offer_files(E->t[0].node, &d, paths, 2, "files",
+	    NULL, NULL, &offer, err, sizeof(err)), 0);
+	tn_settle(E, 500);
+	assert_int_equal(rb->offers, offers + 1);
+	want = rb->xfers_done + 1;
+	assert_int_equal(fg_node_accept(E->t[1].node, rb->last_offer, NULL, 0, dst,
+	    0, NULL, &xfer, err, sizeof(err)), 0);
+	assert_true(tn_run_until(E, xfers_done, &want, 10000));
+	assert_int_equal(rb->xfer_status, 0);
+	assert_true(rb->xfer_encrypted);
+	tn_settle(E, 300);
+	assert_int_equal(E->t[0].uploads_encrypted, ups + 2);
+	snprintf(out, sizeof(out), "%s/大文件.bin", dst);
+	{
+		FILE *a = fopen(path[0], "rb"), *b = fopen(out, "rb");
+		int ca, cb;
+
+		assert_non_null(a);
+		assert_non_null(b);
+		do {
+			ca = fgetc(a);
+			cb = fgetc(b);
+			assert_int_equal(ca, cb);
+		} while (ca != EOF);
+		fclose(a);
+		fclose(b);
+	}
+	snprintf(out, sizeof(out), "%s/文件夹/小.txt", dst);
+	f = fopen(out, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(sub, sizeof(sub), f));
+	fclose(f);
+	assert_string_equal(sub, "small and secret");
+	(void)nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+	(void)nftw(dst, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
 }
 
 static void
@@ -321,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_offer_list_inside_ciphertext),
 		cmocka_unit_test(test_tampered_ciphertext_rejected),
 		cmocka_unit_test(test_plain_peer_unaffected),
+		cmocka_unit_test(test_encrypted_file_data),
 		cmocka_unit_test(test_changed_key_refused),
 	};
 
