@@ -551,8 +551,13 @@ on_sendmsg(struct fg_node *n, const struct fg_packet *pkt, uint32_t ip,
 	ev.peer = p;
 	ev.msg = &m;
 	node_emit(n, &ev);
+	/*
+	 * The names' charset is judged on the names themselves: iptux's offers
+	 * come with an empty text, which would read as UTF-8 whatever they are.
+	 */
 	if (m.attach != NULL)
-		offer_on_message(n, &m, p, cs);
+		offer_on_message(n, &m, p,
+		    fg_charset_for_recv(pcs, cmd, attach.p, attach.len));
 	/* Away: answer once per message, never to an answer. */
 	if (!quiet && n->away != NULL)
 		(void)node_send_simple(n, ip, port, p,

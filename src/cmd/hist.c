@@ -388,7 +388,9 @@ record_in(struct fg_hist *h, const struct fg_message *msg,
 	m.flags = (msg->sealed ? FG_HISTORY_F_SEALED : 0) |
 	    (msg->broadcast ? FG_HISTORY_F_BROADCAST : 0) |
 	    (msg->autoret ? FG_HISTORY_F_AUTORET : 0) |
-	    (msg->multicast ? FG_HISTORY_F_MULTICAST : 0);
+	    (msg->multicast ? FG_HISTORY_F_MULTICAST : 0) |
+	    (msg->encrypted ? FG_HISTORY_F_ENCRYPTED : 0) |
+	    (msg->verified ? FG_HISTORY_F_SIGNED | FG_HISTORY_F_VERIFIED : 0);
 	m.text = msg->text;
 	m.state = FG_HISTORY_RECEIVED;
 	m.local_id = msg->id;
