@@ -404,6 +404,9 @@ fake_close(struct fake *f)
 	close(f->tcp);
 }
 
+/* What the fake sender calls itself and writes (tests may change them). */
+static const char *fake_version = "1", *fake_user, *fake_text = "take this";
+
 /*
  * Offers one entry (attach is its attachment-list entry, GBK or UTF-8 as
  * utf8 says) to B, serves reply, and runs B's download of it to its end.
@@ -425,10 +428,10 @@ fake_run(const char *attach, int utf8, const void *reply, size_t len, int endles
 	f.reply = reply;
 	f.reply_len = len;
 	f.endless = endless;
-	/* Two identities: a UTF-8 sender, and a FeiQ-like GBK one. */
-	n = snprintf(pkt, sizeof(pkt), "1:%u:%s:fakehost:%u:take this", pktno++,
-	    utf8 ? "fake" : "feiq",
-	    FG_CMD_SENDMSG | FG_OPT_FILEATTACH | (utf8 ? FG_OPT_UTF8 : 0));
+	/* Identities: a UTF-8 sender, a FeiQ-like GBK one, or as the test sets. */
+	n = snprintf(pkt, sizeof(pkt), "%s:%u:%s:fakehost:%u:%s", fake_version,
+	    pktno++, fake_user != NULL ? fake_user : utf8 ? "fake" : "feiq",
+	    FG_CMD_SENDMSG | FG_OPT_FILEATTACH | (utf8 ? FG_OPT_UTF8 : 0), fake_text);
 	pkt[n++] = '\0';
 	n += snprintf(pkt + n, sizeof(pkt) - (size_t)n, "%s", attach);
 	pkt[n++] = '\0';
@@ -566,6 +569,26 @@ test_gbk_folder_names(void **state)
 	assert_true(exists(q));
 }
 
+/* iptux offers with an empty text: the names' charset comes from the names. */
+static void
+test_iptux_offer_gbk_names(void **state)
+{
+	char q[600];
+
+	(void)state;
+	fake_version = "1_iptux 0.8.3";
+	fake_user = "tux";
+	fake_text = "";
+	/* 报告.txt in GB18030, as a gbk iptux writes it. */
+	assert_int_equal(fake_run("10001:\xb1\xa8\xb8\xe6.txt:3:6553f100:1:\a:", 0,
+	    "abc", 3, 0, NULL), 0);
+	fake_version = "1";
+	fake_user = NULL;
+	fake_text = "take this";
+	snprintf(q, sizeof(q), "%s/报告.txt", dst_dir);
+	assert_true(exists(q));
+}
+
 static void
 test_symlinks_in_target(void **state)
 {
@@ -672,6 +695,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lying_sizes, dirs_up, dirs_down),
 		cmocka_unit_test_setup_teardown(test_hostile_folder_streams, dirs_up, dirs_down),
 		cmocka_unit_test_setup_teardown(test_gbk_folder_names, dirs_up, dirs_down),
+		cmocka_unit_test_setup_teardown(test_iptux_offer_gbk_names, dirs_up, dirs_down),
 		cmocka_unit_test_setup_teardown(test_symlinks_in_target, dirs_up, dirs_down),
 		cmocka_unit_test_setup_teardown(test_resume_after_sender_died, dirs_up, dirs_down),
 		cmocka_unit_test_setup_teardown(test_no_space_left, dirs_up, dirs_down),
