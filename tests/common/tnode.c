@@ -160,7 +160,8 @@ tn_start(struct tn_env *e, int i)
 	cfg.host = "testhost";
 	cfg.bind = t->addr;
 	cfg.port = e->port;
-	cfg.broadcast = targets;
+	cfg.broadcast = t->targets != NULL ? t->targets : targets;
+	cfg.get_list = t->get_list;
 	cfg.broadcast_only = 1;
 	cfg.legacy = FG_CS_GBK;
 	cfg.retry_ms = 150;

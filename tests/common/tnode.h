@@ -41,6 +41,8 @@ struct tnode {
 	char		 user[16];
 	int		 stopped;
 	struct fg_keystore *ks;		/* set before tn_start to encrypt */
+	const char	*targets;	/* set before tn_start: entries go only there */
+	int		 get_list;	/* set before tn_start: ask for host lists */
 	int		 security;	/* FG_EV_SECURITY events seen */
 	int		 last_encrypted, last_verified; /* of the last message */
 	int		 receipts_encrypted;

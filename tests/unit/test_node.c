@@ -469,6 +469,31 @@ test_malformed_flood_survived(void **state)
 	(void)sent;
 }
 
+static int
+c_knows_b(void *arg)
+{
+	(void)arg;
+	return fg_peers_find(fg_node_peers(E->t[2].node), E->t[1].user,
+	    "testhost") != NULL;
+}
+
+/* A host that broadcasts do not reach learns the others from a host list. */
+static void
+test_host_list_exchange(void **state)
+{
+	(void)state;
+	/* Peers answer list requests only a while after they started. */
+	tn_settle(E, 3100);
+	tn_stop(E, 2);
+	E->t[2].targets = E->t[0].addr;	/* C reaches only A */
+	E->t[2].get_list = 1;
+	assert_int_equal(tn_start(E, 2), 0);
+	/* A answers C's entry; B never hears it, but C gets B from A's list. */
+	assert_true(run_until(c_knows_b, NULL, 4000));
+	E->t[2].targets = NULL;
+	E->t[2].get_list = 0;
+}
+
 int
 main(void)
 {
@@ -485,6 +510,7 @@ main(void)
 		cmocka_unit_test(test_cjk_with_gbk_peer),
 		cmocka_unit_test(test_malformed_flood_survived),
 		cmocka_unit_test(test_exit_and_reentry),
+		cmocka_unit_test(test_host_list_exchange),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
