@@ -235,20 +235,10 @@ fg_cmd_daemon(struct fg_cmd_ctx *ctx, int argc, char **argv)
 	fg_node_opts_init(&o);
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hj", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fg_cmd_print_cmd_help(ctx->cmd, stdout);
-			return FG_EXIT_OK;
-		case 'j':
-			ctx->json = 1;
-			break;
-		default:
-			if ((r = fg_cmd_node_option(ctx, &o, c, argv)) >= 0)
-				return r;
-			break;
-		}
-	}
+	while ((r = fg_cmd_node_getopt(ctx, argc, argv, ":hj", longopts, &o,
+	    NULL, &c)) != FG_CMD_OPTS_END)
+		if (r >= 0)
+			return r;
 	if (optind < argc)
 		return fg_cmd_usage_error(ctx, "unexpected argument '%s'",
 		    argv[optind]);

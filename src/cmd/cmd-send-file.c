@@ -247,25 +247,14 @@ fg_cmd_send_file(struct fg_cmd_ctx *ctx, int argc, char **argv)
 	fg_node_opts_init(&o);
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hjm:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fg_cmd_print_cmd_help(ctx->cmd, stdout);
-			return FG_EXIT_OK;
-		case 'j':
-			ctx->json = 1;
-			break;
-		case 'm':
+	while ((r = fg_cmd_node_getopt(ctx, argc, argv, ":hjm:", longopts, &o,
+	    NULL, &c)) != FG_CMD_OPTS_END) {
+		if (r >= 0)
+			return r;
+		if (c == 'm')
 			mtext = optarg;
-			break;
-		case 'w':
+		else if (c == 'w')
 			s.wait = 1;
-			break;
-		default:
-			if ((r = fg_cmd_node_option(ctx, &o, c, argv)) >= 0)
-				return r;
-			break;
-		}
 	}
 	if (argc - optind < 2)
 		return fg_cmd_usage_error(ctx, "send-file needs PEER and at "

@@ -324,6 +324,44 @@ fg_cmd_node_option(struct fg_cmd_ctx *ctx, struct fg_node_opts *o, int c,
 }
 
 int
+fg_cmd_node_getopt(struct fg_cmd_ctx *ctx, int argc, char **argv,
+    const char *shortopts, const struct option *longopts,
+    struct fg_node_opts *o, unsigned *wait_ms, int *opt)
+{
+	int c, r;
+
+	*opt = 0;
+	for (;;) {
+		if ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) == -1)
+			return FG_CMD_OPTS_END;
+		switch (c) {
+		case 'h':
+			fg_cmd_print_cmd_help(ctx->cmd, stdout);
+			return FG_EXIT_OK;
+		case 'j':
+			ctx->json = 1;
+			continue;
+		case 'w':
+			if (wait_ms == NULL)
+				break;	/* a --wait of the command's own */
+			if ((r = fg_cmd_wait_option(ctx, optarg, wait_ms)) >= 0)
+				return r;
+			continue;
+		case '?':
+		case ':':
+			return fg_cmd_bad_option(ctx, c, argv);
+		}
+		/* Node options have codes past the characters. */
+		if (c < 256) {
+			*opt = c;
+			return FG_CMD_OPTS_MINE;
+		}
+		if ((r = fg_cmd_node_option(ctx, o, c, argv)) >= 0)
+			return r;
+	}
+}
+
+int
 fg_cmd_wait_option(struct fg_cmd_ctx *ctx, const char *arg, unsigned *ms)
 {
 	unsigned long v;

@@ -6,6 +6,7 @@
 #ifndef FG_CMD_CMD_H
 #define FG_CMD_CMD_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -58,6 +59,19 @@ int	fg_cmd_usage_error(const struct fg_cmd_ctx *ctx, const char *fmt, ...)
 int	fg_cmd_bad_option(const struct fg_cmd_ctx *ctx, int c, char **argv);
 /* Writes s to f with control characters (peer-controlled bytes) shown as '?'. */
 void	fg_cmd_put_clean(FILE *f, const char *s);
+/* What fg_cmd_node_getopt returns besides an exit code (>= 0). */
+#define FG_CMD_OPTS_END		(-1)	/* no more options */
+#define FG_CMD_OPTS_MINE	(-2)	/* *opt is the caller's own option */
+
+/*
+ * Reads the next option of a command that makes a node: handles -h, -j,
+ * --wait (when wait_ms is set) and every node option itself, and hands the
+ * rest back. Reset optind and opterr to 0 before the first call.
+ */
+int	fg_cmd_node_getopt(struct fg_cmd_ctx *ctx, int argc, char **argv,
+	    const char *shortopts, const struct option *longopts,
+	    struct fg_node_opts *o, unsigned *wait_ms, int *opt);
+
 /* Handles getopt result c as a node option or an error; -1 when applied. */
 int	fg_cmd_node_option(struct fg_cmd_ctx *ctx, struct fg_node_opts *o,
 	    int c, char **argv);
